@@ -1,0 +1,62 @@
+//===- NDArray.h - Host tensors for attn-run and the oracle -----*- C++ -*-===//
+//
+// A plain row-major host tensor with one of the element types attn-mlir
+// exchanges with users (f32, f16, bf16, i1). No MLIR or LLVM dependency, so
+// that the .npy reader can be fuzzed and unit-tested on its own.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ATTN_SUPPORT_NDARRAY_H
+#define ATTN_SUPPORT_NDARRAY_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+enum class ElemType { F32, F16, BF16, I1 };
+
+/// Bytes per element: 4, 2, 2, 1.
+size_t elemSize(ElemType t);
+/// "f32", "f16", "bf16", "i1".
+const char *elemTypeName(ElemType t);
+/// Parses "f32"/"f16"/"bf16"/"i1"; false if unknown.
+bool parseElemType(const std::string &s, ElemType &t);
+
+/// IEEE binary16 / bfloat16 conversions, round-to-nearest-even, NaN/Inf kept.
+float halfToFloat(uint16_t h);
+uint16_t floatToHalf(float f);
+float bf16ToFloat(uint16_t h);
+uint16_t floatToBf16(float f);
+
+struct NDArray {
+  ElemType type = ElemType::F32;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data; // numElements() * elemSize(type) bytes, little endian
+
+  int64_t numElements() const;
+  /// Allocates zeroed storage for `shape`. Returns false (and sets err) if the
+  /// element count or byte size overflows or exceeds `maxBytes`.
+  bool allocate(ElemType t, const std::vector<int64_t> &shape, std::string &err,
+                uint64_t maxBytes = (uint64_t(1) << 36));
+  /// Element i widened to double (i1: 0.0 or 1.0).
+  double get(int64_t i) const;
+  /// Stores v rounded to the element type (i1: v != 0).
+  void set(int64_t i, double v);
+  /// "1x8x128x64xf32"
+  std::string typeString() const;
+};
+
+/// Parses "1x8x128x64xf32" (a shape and element type, as in --input=).
+/// Rejects zero-rank, negative or non-numeric sizes and unknown element types.
+bool parseShapedType(const std::string &s, std::vector<int64_t> &shape,
+                     ElemType &type, std::string &err);
+
+/// Fills with uniform values in [-1, 1] (floats, rounded to the type) or, for
+/// i1, true with probability 3/4. Deterministic for a given seed.
+void fillRandom(NDArray &a, uint64_t seed);
+
+} // namespace attn
+
+#endif // ATTN_SUPPORT_NDARRAY_H

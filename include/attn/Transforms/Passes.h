@@ -1,0 +1,36 @@
+//===- Passes.h - attn passes and pipelines ---------------------*- C++ -*-===//
+#ifndef ATTN_TRANSFORMS_PASSES_H
+#define ATTN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir {
+namespace attn {
+
+#define GEN_PASS_DECL
+#include "attn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "attn/Transforms/Passes.h.inc"
+
+/// Appends the reference pipeline (unfused, materializes scores) from attn
+/// ops on tensors down to the LLVM dialect.
+void buildReferencePipeline(OpPassManager &pm);
+
+/// Registers the named pipelines of SPEC.md 2.1 with the pass registry.
+void registerAttnPipelines();
+
+/// Names accepted by attn-run/attn-compile's --pipeline=.
+/// Returns false for an unknown name.
+bool buildPipelineByName(StringRef name, OpPassManager &pm);
+
+} // namespace attn
+} // namespace mlir
+
+#endif

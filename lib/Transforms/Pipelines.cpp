@@ -1,0 +1,68 @@
+//===- Pipelines.cpp - Named attn pipelines -------------------------------===//
+//
+// The pipelines are spelled in the textual pass-pipeline syntax so that they
+// read exactly like what `attn-opt --dump-pass-pipeline` shows and can be
+// replayed step by step with attn-opt.
+//
+//===----------------------------------------------------------------------===//
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace {
+
+/// From bufferized, loop-level IR down to the LLVM dialect.
+constexpr const char *kToLLVM =
+    "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+    "arith-expand{include-bf16=true},convert-math-to-llvm,"
+    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
+    "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
+
+constexpr const char *kBufferize =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref";
+
+void addTextual(OpPassManager &pm, StringRef text) {
+  // The strings are ours and fixed: a parse failure is a programming error,
+  // reported loudly by the first test that builds the pipeline.
+  if (failed(parsePassPipeline(text, pm, llvm::errs())))
+    llvm::report_fatal_error("attn: malformed built-in pipeline");
+}
+
+} // namespace
+
+void mlir::attn::buildReferencePipeline(OpPassManager &pm) {
+  addTextual(pm, "func.func(attn-decompose-mha,attn-lower-sdpa-to-linalg),"
+                 "canonicalize,cse");
+  addTextual(pm, kBufferize);
+  addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
+                 "canonicalize,cse");
+  addTextual(pm, kToLLVM);
+}
+
+bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm) {
+  // The fused CPU pipeline (issue: fused flash attention) is not landed yet;
+  // until it is, `cpu` runs the reference lowering.
+  if (name == "reference" || name == "cpu") {
+    buildReferencePipeline(pm);
+    return true;
+  }
+  return false;
+}
+
+void mlir::attn::registerAttnPipelines() {
+  PassPipelineRegistration<>(
+      "attn-reference-pipeline",
+      "Unfused attn lowering that materializes the score matrix, down to the "
+      "LLVM dialect (the correctness oracle)",
+      buildReferencePipeline);
+  PassPipelineRegistration<>(
+      "attn-cpu-pipeline",
+      "The default CPU pipeline down to the LLVM dialect (today the same as "
+      "attn-reference-pipeline; the fused flash pipeline replaces it)",
+      buildReferencePipeline);
+}
