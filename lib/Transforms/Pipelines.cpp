@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "attn/Transforms/Passes.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,6 +28,14 @@ constexpr const char *kBufferize =
     "buffer-deallocation-pipeline,convert-bufferization-to-memref";
 
 void addTextual(OpPassManager &pm, StringRef text) {
+  // The textual parser resolves pass names through the global registry, which
+  // tools other than attn-opt (attn-run, attn-compile) do not fill otherwise.
+  static bool registered = [] {
+    registerAllPasses();
+    attn::registerAttnPasses();
+    return true;
+  }();
+  (void)registered;
   // The strings are ours and fixed: a parse failure is a programming error,
   // reported loudly by the first test that builds the pipeline.
   if (failed(parsePassPipeline(text, pm, llvm::errs())))

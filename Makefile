@@ -1,0 +1,34 @@
+# attn-mlir: two commands set everything up on a fresh Debian 12 machine.
+#   make run   - install what is missing, build, run the BERT example checked
+#   make test  - install what is missing, build, run every test
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+LLVM_BIN := /usr/lib/llvm-22/bin
+
+.PHONY: all setup configure build run test bench clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	@$(MAKE) --no-print-directory setup
+	cmake -S . -B $(BUILD) -G Ninja \
+	  -DCMAKE_C_COMPILER=$(LLVM_BIN)/clang -DCMAKE_CXX_COMPILER=$(LLVM_BIN)/clang++ \
+	  $(CMAKE_FLAGS)
+
+configure: setup $(BUILD)/build.ninja
+
+build: configure
+	ninja -C $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/bin/attn-run examples/bert_layer.mlir --check --benchmark=5
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,544 @@
+//===- Runner.cpp - JIT compilation and invocation of attn functions ------===//
+#include "attn/Runner/Runner.h"
+
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+void mlir::attn::registerRunnerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<AttnDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+//===----------------------------------------------------------------------===//
+// Signatures
+//===----------------------------------------------------------------------===//
+
+std::string TensorSig::str() const {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += (d < 0 ? std::string("?") : std::to_string(d)) + "x";
+  return s + elemTypeName(type) + ">";
+}
+
+bool TensorSig::accepts(const std::vector<int64_t> &concrete) const {
+  if (concrete.size() != shape.size())
+    return false;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] >= 0 && shape[i] != concrete[i])
+      return false;
+  return true;
+}
+
+static bool toSig(Type t, TensorSig &sig) {
+  auto rt = dyn_cast<RankedTensorType>(t);
+  if (!rt)
+    return false;
+  Type e = rt.getElementType();
+  if (e.isF32())
+    sig.type = ElemType::F32;
+  else if (e.isF16())
+    sig.type = ElemType::F16;
+  else if (e.isBF16())
+    sig.type = ElemType::BF16;
+  else if (e.isInteger(1))
+    sig.type = ElemType::I1;
+  else
+    return false;
+  sig.shape.clear();
+  for (int64_t d : rt.getShape())
+    sig.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  return true;
+}
+
+static std::string typeStr(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+bool mlir::attn::getSignature(func::FuncOp fn, FunctionSig &sig,
+                              std::string &err) {
+  sig.name = fn.getSymName().str();
+  auto ft = fn.getFunctionType();
+  sig.args.resize(ft.getNumInputs());
+  sig.results.resize(ft.getNumResults());
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i)
+    if (!toSig(ft.getInput(i), sig.args[i])) {
+      err = "function @" + sig.name + " argument " + std::to_string(i) +
+            " has type " + typeStr(ft.getInput(i)) +
+            "; expected a ranked tensor of f32, f16, bf16 or i1";
+      return false;
+    }
+  for (unsigned i = 0; i < ft.getNumResults(); ++i)
+    if (!toSig(ft.getResult(i), sig.results[i])) {
+      err = "function @" + sig.name + " result " + std::to_string(i) +
+            " has type " + typeStr(ft.getResult(i)) +
+            "; expected a ranked tensor of f32, f16, bf16 or i1";
+      return false;
+    }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape propagation and the oracle over a whole function
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Query/key pairs not hidden by causality.
+double visiblePairs(int64_t sq, int64_t sk, bool causal) {
+  if (!causal)
+    return double(sq) * double(sk);
+  double n = 0;
+  for (int64_t i = 0; i < sq; ++i)
+    n += double(std::max<int64_t>(0, std::min<int64_t>(sk, i + sk - sq + 1)));
+  return n;
+}
+
+bool isBoolMask(Value mask) {
+  return mask &&
+         cast<RankedTensorType>(mask.getType()).getElementType().isInteger(1);
+}
+
+SdpaConfig sdpaConfig(SdpaOp op) {
+  SdpaConfig c;
+  c.scale = op.getEffectiveScale();
+  c.causal = op.getCausal();
+  c.maskIsBool = isBoolMask(op.getMask());
+  return c;
+}
+
+MhaConfig mhaConfig(MhaOp op) {
+  MhaConfig c;
+  c.numHeads = op.getNumHeads();
+  c.numKvHeads = op.getNumKvHeadsOrDefault();
+  c.scale = op.getEffectiveScale();
+  c.causal = op.getCausal();
+  c.residual = op.getResidual();
+  c.maskIsBool = isBoolMask(op.getMask());
+  return c;
+}
+
+/// Walks the ops of a function body in order with a per-Value state; `T` is
+/// a concrete shape or a whole Tensor64.
+template <typename T> class FunctionWalker {
+public:
+  llvm::DenseMap<Value, T> values;
+
+  const T *get(Value v) {
+    if (!v)
+      return nullptr;
+    auto it = values.find(v);
+    return it == values.end() ? nullptr : &it->second;
+  }
+};
+
+std::string locStr(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (auto fl = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
+       << fl.getColumn() << ": ";
+  return s;
+}
+
+std::string shapeStr(const std::vector<int64_t> &s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i)
+    r += (i ? "x" : "") + std::to_string(s[i]);
+  return r.empty() ? "scalar" : r;
+}
+
+Tensor64 shapeOnly(const std::vector<int64_t> &s) {
+  Tensor64 t;
+  t.shape = s;
+  return t;
+}
+
+} // namespace
+
+bool mlir::attn::inferShapes(func::FuncOp fn,
+                             const std::vector<std::vector<int64_t>> &in,
+                             ShapeInfo &info, std::string &err) {
+  FunctionWalker<std::vector<int64_t>> w;
+  Block &entry = fn.getBody().front();
+  for (auto [arg, s] : llvm::zip(entry.getArguments(), in))
+    w.values[arg] = s;
+  info = ShapeInfo();
+  for (Operation &op : entry) {
+    std::vector<int64_t> out;
+    if (auto sdpa = dyn_cast<SdpaOp>(op)) {
+      auto q = w.get(sdpa.getQuery()), k = w.get(sdpa.getKey()),
+           v = w.get(sdpa.getValue()), m = w.get(sdpa.getMask());
+      if (!q || !k || !v || (sdpa.getMask() && !m)) {
+        err = locStr(&op) + "cannot infer the operand shapes of attn.sdpa";
+        return false;
+      }
+      if (!sdpaShape(*q, *k, *v, sdpa.getMask() ? m : nullptr, out, err)) {
+        err = locStr(&op) + "attn.sdpa: " + err;
+        return false;
+      }
+      info.flops += 2.0 * double(out[0]) * double(out[1]) *
+                    visiblePairs((*q)[2], (*k)[2], sdpa.getCausal()) *
+                    double((*q)[3] + (*v)[3]);
+    } else if (auto mha = dyn_cast<MhaOp>(op)) {
+      std::vector<Tensor64> holders;
+      holders.reserve(11);
+      auto hold = [&](Value v, const Tensor64 *&slot) -> bool {
+        if (!v)
+          return true;
+        auto s = w.get(v);
+        if (!s)
+          return false;
+        holders.push_back(shapeOnly(*s));
+        slot = &holders.back();
+        return true;
+      };
+      MhaOperands ops;
+      if (!hold(mha.getX(), ops.x) || !hold(mha.getWq(), ops.wq) ||
+          !hold(mha.getWk(), ops.wk) || !hold(mha.getWv(), ops.wv) ||
+          !hold(mha.getWo(), ops.wo) || !hold(mha.getBq(), ops.bq) ||
+          !hold(mha.getBk(), ops.bk) || !hold(mha.getBv(), ops.bv) ||
+          !hold(mha.getBo(), ops.bo) || !hold(mha.getMemory(), ops.memory) ||
+          !hold(mha.getMask(), ops.mask)) {
+        err = locStr(&op) + "cannot infer the operand shapes of attn.mha";
+        return false;
+      }
+      if (!mhaShape(ops, mhaConfig(mha), out, err)) {
+        err = locStr(&op) + "attn.mha: " + err;
+        return false;
+      }
+      double b = double(out[0]), s = double(out[1]), eOut = double(out[2]);
+      double e = double(ops.x->shape[2]);
+      double skv = double(ops.memory ? ops.memory->shape[1] : ops.x->shape[1]);
+      double h = double(mha.getNumHeads()),
+             hkv = double(mha.getNumKvHeadsOrDefault());
+      double dh = double(mha.getHeadDim()), dv = double(mha.getValueHeadDim());
+      info.flops += 2 * b * s * e * h * dh + 2 * b * skv * e * hkv * (dh + dv) +
+                    2 * b * s * h * dv * eOut +
+                    2 * b * h *
+                        visiblePairs(int64_t(s), int64_t(skv),
+                                     mha.getCausal()) *
+                        (dh + dv);
+    } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        auto s = w.get(v);
+        if (!s) {
+          err = "cannot infer the shape of a returned value";
+          return false;
+        }
+        info.results.push_back(*s);
+      }
+      break;
+    } else {
+      // Any other op: trust fully static result types; the oracle cannot
+      // evaluate it.
+      if (info.oracleSupported) {
+        info.oracleSupported = false;
+        info.unsupportedOp = op.getName().getStringRef().str();
+      }
+      if (auto cast = dyn_cast<tensor::CastOp>(op)) {
+        if (auto s = w.get(cast.getSource()))
+          out = *s;
+      }
+      for (Value r : op.getResults()) {
+        auto rt = dyn_cast<RankedTensorType>(r.getType());
+        if (!rt)
+          continue;
+        if (out.empty()) {
+          if (!rt.hasStaticShape()) {
+            err = locStr(&op) + "cannot infer the dynamic result shape of " +
+                  op.getName().getStringRef().str();
+            return false;
+          }
+          out.assign(rt.getShape().begin(), rt.getShape().end());
+        }
+        w.values[r] = out;
+      }
+      continue;
+    }
+    // Check against the declared result type.
+    TensorSig declared;
+    toSig(op.getResult(0).getType(), declared);
+    if (!declared.accepts(out)) {
+      err = locStr(&op) + op.getName().getStringRef().str() +
+            " computes a result of shape " + shapeStr(out) +
+            " but its type is " + declared.str();
+      return false;
+    }
+    w.values[op.getResult(0)] = out;
+  }
+  return true;
+}
+
+bool mlir::attn::evaluateWithOracle(func::FuncOp fn,
+                                    const std::vector<NDArray> &inputs,
+                                    std::vector<Tensor64> &results,
+                                    std::string &err) {
+  FunctionWalker<Tensor64> w;
+  Block &entry = fn.getBody().front();
+  for (auto [arg, a] : llvm::zip(entry.getArguments(), inputs)) {
+    Tensor64 t;
+    t.shape = a.shape;
+    int64_t n = a.numElements();
+    t.data.resize(n);
+    for (int64_t i = 0; i < n; ++i)
+      t.data[i] = a.get(i);
+    w.values[arg] = std::move(t);
+  }
+  results.clear();
+  for (Operation &op : entry) {
+    Tensor64 out;
+    if (auto sdpa = dyn_cast<SdpaOp>(op)) {
+      auto q = w.get(sdpa.getQuery()), k = w.get(sdpa.getKey()),
+           v = w.get(sdpa.getValue()), m = w.get(sdpa.getMask());
+      if (!q || !k || !v || (sdpa.getMask() && !m)) {
+        err = "the oracle cannot evaluate the operands of attn.sdpa";
+        return false;
+      }
+      if (!oracleSdpa(*q, *k, *v, m, sdpaConfig(sdpa), out, err))
+        return false;
+    } else if (auto mha = dyn_cast<MhaOp>(op)) {
+      MhaOperands ops;
+      ops.x = w.get(mha.getX());
+      ops.wq = w.get(mha.getWq());
+      ops.wk = w.get(mha.getWk());
+      ops.wv = w.get(mha.getWv());
+      ops.wo = w.get(mha.getWo());
+      ops.bq = w.get(mha.getBq());
+      ops.bk = w.get(mha.getBk());
+      ops.bv = w.get(mha.getBv());
+      ops.bo = w.get(mha.getBo());
+      ops.memory = w.get(mha.getMemory());
+      ops.mask = w.get(mha.getMask());
+      if (!oracleMha(ops, mhaConfig(mha), out, err))
+        return false;
+    } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        auto t = w.get(v);
+        if (!t) {
+          err = "the oracle cannot evaluate a returned value";
+          return false;
+        }
+        results.push_back(*t);
+      }
+      return true;
+    } else if (auto cast = dyn_cast<tensor::CastOp>(op)) {
+      auto t = w.get(cast.getSource());
+      if (!t) {
+        err = "the oracle cannot evaluate tensor.cast's operand";
+        return false;
+      }
+      out = *t;
+    } else {
+      err = "the oracle does not evaluate " +
+            op.getName().getStringRef().str();
+      return false;
+    }
+    w.values[op.getResult(0)] = std::move(out);
+  }
+  err = "function has no return";
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// JIT
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Collects diagnostics into one line (the first error and its location).
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(MLIRContext *ctx)
+      : handler(ctx, [this](Diagnostic &d) {
+          if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
+            llvm::raw_string_ostream os(first);
+            if (auto fl = dyn_cast<FileLineColLoc>(d.getLocation()))
+              os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
+                 << fl.getColumn() << ": ";
+            os << d.str();
+          }
+          return success();
+        }) {}
+  std::string first;
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+} // namespace
+
+CompiledModule::~CompiledModule() = default;
+
+std::unique_ptr<CompiledModule>
+CompiledModule::compile(ModuleOp module, const std::string &pipeline,
+                        std::string &err) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+
+  MLIRContext *ctx = module.getContext();
+  OwningOpRef<ModuleOp> clone(module.clone());
+  // The callers' buffers are never written: results get their own memory.
+  clone->walk([&](func::FuncOp fn) {
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      if (isa<TensorType>(fn.getArgument(i).getType()))
+        fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                      BoolAttr::get(ctx, false));
+  });
+
+  PassManager pm(ctx);
+  if (!buildPipelineByName(pipeline, pm)) {
+    err = "unknown pipeline '" + pipeline + "' (expected cpu or reference)";
+    return nullptr;
+  }
+  {
+    DiagnosticCollector diags(ctx);
+    if (failed(pm.run(*clone))) {
+      err = "lowering failed: " +
+            (diags.first.empty() ? std::string("pass failure") : diags.first);
+      return nullptr;
+    }
+  }
+
+  auto tmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmb) {
+    err = "cannot detect the host CPU: " + llvm::toString(tmb.takeError());
+    return nullptr;
+  }
+  tmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmb->createTargetMachine();
+  if (!tm) {
+    err = "cannot create a target machine: " + llvm::toString(tm.takeError());
+    return nullptr;
+  }
+  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  ExecutionEngineOptions opts;
+  opts.transformer = transformer;
+  opts.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  opts.enableGDBNotificationListener = false;
+  opts.enablePerfNotificationListener = false;
+  DiagnosticCollector diags(ctx);
+  auto engine = ExecutionEngine::create(*clone, opts, std::move(*tm));
+  if (!engine) {
+    err = "JIT compilation failed: " + llvm::toString(engine.takeError());
+    if (!diags.first.empty())
+      err += ": " + diags.first;
+    return nullptr;
+  }
+  std::unique_ptr<CompiledModule> cm(new CompiledModule());
+  cm->engine = std::move(*engine);
+  cm->engine->initialize();
+  return cm;
+}
+
+bool CompiledModule::invoke(const FunctionSig &sig,
+                            const std::vector<NDArray> &inputs,
+                            std::vector<NDArray> &outputs, std::string &err) {
+  // Each memref argument is passed as its expanded descriptor: allocated and
+  // aligned pointers, offset, sizes, strides; one pointer per field.
+  std::vector<std::vector<int64_t>> fields(inputs.size());
+  std::vector<void *> packed;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const NDArray &a = inputs[i];
+    auto &f = fields[i];
+    int64_t r = int64_t(a.shape.size());
+    f.resize(3 + 2 * r);
+    int64_t ptr = int64_t(reinterpret_cast<intptr_t>(a.data.data()));
+    f[0] = ptr;
+    f[1] = ptr;
+    f[2] = 0;
+    int64_t stride = 1;
+    for (int64_t d = r - 1; d >= 0; --d) {
+      f[3 + d] = a.shape[d];
+      f[3 + r + d] = stride;
+      stride *= a.shape[d];
+    }
+  }
+  for (auto &f : fields)
+    for (auto &x : f)
+      packed.push_back(&x);
+  size_t resultWords = 0;
+  for (const TensorSig &r : sig.results)
+    resultWords += 3 + 2 * r.shape.size();
+  std::vector<int64_t> resultStorage(resultWords);
+  if (resultWords)
+    packed.push_back(resultStorage.data());
+
+  if (llvm::Error e = engine->invokePacked(sig.name, packed)) {
+    err = "cannot call @" + sig.name + ": " + llvm::toString(std::move(e));
+    return false;
+  }
+
+  std::set<const void *> inputPtrs, freed;
+  for (const NDArray &a : inputs)
+    inputPtrs.insert(a.data.data());
+  outputs.clear();
+  size_t pos = 0;
+  bool ok = true;
+  for (const TensorSig &rs : sig.results) {
+    int64_t r = int64_t(rs.shape.size());
+    void *allocated = reinterpret_cast<void *>(resultStorage[pos]);
+    auto *aligned = reinterpret_cast<const uint8_t *>(resultStorage[pos + 1]);
+    int64_t offset = resultStorage[pos + 2];
+    std::vector<int64_t> shape(resultStorage.begin() + pos + 3,
+                               resultStorage.begin() + pos + 3 + r);
+    std::vector<int64_t> strides(resultStorage.begin() + pos + 3 + r,
+                                 resultStorage.begin() + pos + 3 + 2 * r);
+    pos += 3 + 2 * r;
+    NDArray out;
+    std::string allocErr;
+    if (!out.allocate(rs.type, shape, allocErr)) {
+      err = "result has an invalid shape: " + allocErr;
+      ok = false;
+    } else {
+      size_t es = elemSize(rs.type);
+      int64_t n = out.numElements();
+      std::vector<int64_t> idx(r, 0);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t off = offset;
+        for (int64_t d = 0; d < r; ++d)
+          off += idx[d] * strides[d];
+        std::memcpy(out.data.data() + i * es, aligned + off * es, es);
+        for (int64_t d = r - 1; d >= 0; --d) {
+          if (++idx[d] < shape[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+      outputs.push_back(std::move(out));
+    }
+    if (allocated && !inputPtrs.count(allocated) && freed.insert(allocated).second)
+      std::free(allocated);
+  }
+  return ok;
+}
