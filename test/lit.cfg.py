@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 config.name = "ATTN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "expect_exit.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 
@@ -22,3 +22,8 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root, "examples")))
 tools = ["attn-opt", "attn-run"]
 llvm_config.add_tool_substitutions(tools, [config.attn_tools_dir])
+
+# `%expect_exit N cmd...` runs cmd and fails unless it exits with exactly N
+# (lit's `not` only knows zero / non-zero; SPEC.md fixes 0, 1 and 2).
+config.substitutions.append(
+    ("%expect_exit", "/usr/bin/python3 " + os.path.join(config.test_source_root, "expect_exit.py")))

@@ -5,7 +5,10 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -182,6 +185,104 @@ Tensor64 shapeOnly(const std::vector<int64_t> &s) {
   return t;
 }
 
+/// Upstream ops the oracle evaluates besides attn's: enough to write the
+/// textbook layers with linalg matmuls and reshapes around attn.sdpa.
+bool oracleEvaluates(Operation *op) {
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op))
+    return !mm.hasUserDefinedMaps();
+  if (auto c = dyn_cast<arith::ConstantOp>(op))
+    return isa<FloatType>(getElementTypeOrSelf(c.getType()));
+  return isa<tensor::CastOp, tensor::EmptyOp, linalg::FillOp,
+             tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
+}
+
+std::vector<int64_t> staticShape(Type t) {
+  auto rt = cast<RankedTensorType>(t);
+  return std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end());
+}
+
+/// Evaluates one of the upstream ops of `oracleEvaluates`.
+bool evaluateUpstream(Operation *op, FunctionWalker<Tensor64> &w,
+                      Tensor64 &out, std::string &err) {
+  auto operand = [&](unsigned i) -> const Tensor64 * {
+    const Tensor64 *t = w.get(op->getOperand(i));
+    if (!t)
+      err = "the oracle cannot evaluate operand " + std::to_string(i) +
+            " of " + op->getName().getStringRef().str();
+    return t;
+  };
+  if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+    if (auto f = dyn_cast<FloatAttr>(c.getValue())) {
+      out.data = {f.getValueAsDouble()};
+      return true;
+    }
+    auto dense = dyn_cast<DenseFPElementsAttr>(c.getValue());
+    if (!dense) {
+      err = "the oracle evaluates only dense float constants";
+      return false;
+    }
+    out.shape = staticShape(c.getType());
+    for (const APFloat &v : dense.getValues<APFloat>())
+      out.data.push_back(v.convertToDouble());
+    return true;
+  }
+  if (isa<tensor::EmptyOp>(op) || isa<tensor::ExpandShapeOp>(op) ||
+      isa<tensor::CollapseShapeOp>(op) || isa<tensor::CastOp>(op)) {
+    auto rt = cast<RankedTensorType>(op->getResult(0).getType());
+    if (isa<tensor::EmptyOp>(op)) {
+      if (!rt.hasStaticShape()) {
+        err = "the oracle evaluates only static tensor.empty";
+        return false;
+      }
+      out.shape = staticShape(rt);
+      int64_t n = 1;
+      for (int64_t d : out.shape)
+        n *= d;
+      out.data.assign(n, 0.0);
+      return true;
+    }
+    const Tensor64 *src = operand(0);
+    if (!src)
+      return false;
+    out.data = src->data;
+    if (isa<tensor::CastOp>(op)) {
+      out.shape = src->shape;
+      return true;
+    }
+    if (!rt.hasStaticShape()) {
+      err = "the oracle evaluates only static reshapes";
+      return false;
+    }
+    out.shape = staticShape(rt);
+    return true;
+  }
+  if (isa<linalg::FillOp>(op)) {
+    const Tensor64 *v = operand(0), *dst = operand(1);
+    if (!v || !dst)
+      return false;
+    out.shape = dst->shape;
+    out.data.assign(dst->data.size(), v->data.at(0));
+    return true;
+  }
+  if (isa<linalg::MatmulOp>(op)) {
+    const Tensor64 *a = operand(0), *b = operand(1), *c = operand(2);
+    if (!a || !b || !c)
+      return false;
+    int64_t m = a->shape[0], k = a->shape[1], n = b->shape[1];
+    out = *c;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (int64_t x = 0; x < k; ++x)
+          acc += a->data[i * k + x] * b->data[x * n + j];
+        out.data[i * n + j] += acc;
+      }
+    return true;
+  }
+  err = "the oracle does not evaluate " + op->getName().getStringRef().str();
+  return false;
+}
+
 } // namespace
 
 bool mlir::attn::inferShapes(func::FuncOp fn,
@@ -260,7 +361,7 @@ bool mlir::attn::inferShapes(func::FuncOp fn,
     } else {
       // Any other op: trust fully static result types; the oracle cannot
       // evaluate it.
-      if (info.oracleSupported) {
+      if (info.oracleSupported && !oracleEvaluates(&op)) {
         info.oracleSupported = false;
         info.unsupportedOp = op.getName().getStringRef().str();
       }
@@ -350,13 +451,9 @@ bool mlir::attn::evaluateWithOracle(func::FuncOp fn,
         results.push_back(*t);
       }
       return true;
-    } else if (auto cast = dyn_cast<tensor::CastOp>(op)) {
-      auto t = w.get(cast.getSource());
-      if (!t) {
-        err = "the oracle cannot evaluate tensor.cast's operand";
+    } else if (oracleEvaluates(&op)) {
+      if (!evaluateUpstream(&op, w, out, err))
         return false;
-      }
-      out = *t;
     } else {
       err = "the oracle does not evaluate " +
             op.getName().getStringRef().str();

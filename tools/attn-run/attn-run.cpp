@@ -315,7 +315,7 @@ int main(int argc, char **argv) {
     fail(err);
   if (opt.check && !info.oracleSupported)
     fail("--check: the reference oracle does not evaluate " +
-         info.unsupportedOp + " (only attn.sdpa, attn.mha, tensor.cast)");
+         info.unsupportedOp + " (it evaluates attn ops, linalg.matmul/fill, reshapes and constants)");
 
   // Compile.
   auto t0 = std::chrono::steady_clock::now();
@@ -344,6 +344,11 @@ int main(int argc, char **argv) {
     std::vector<Tensor64> ref;
     if (!evaluateWithOracle(fn, inputs, ref, err))
       fail("--check: " + err);
+    // Errors are measured against the scale of each result: max(1, max|ref|).
+    // For attn.sdpa on inputs in [-1, 1] (outputs are convex combinations of
+    // V rows) that is the plain absolute error; for a layer whose outputs
+    // reach 100s it is what f32 arithmetic can honestly promise (a float32
+    // numpy implementation differs from float64 by the same amount).
     double maxAbs = 0, maxRel = 0;
     bool pass = true;
     for (size_t r = 0; r < outputs.size(); ++r) {
@@ -352,22 +357,25 @@ int main(int argc, char **argv) {
         fail("--check: result " + std::to_string(r) + " has shape " +
              fmtShape(o.shape) + " but the oracle computed " +
              fmtShape(ref[r].shape));
-      double tol = tolerance(o.type);
+      double scale = 1.0;
+      for (double x : ref[r].data)
+        if (std::isfinite(x))
+          scale = std::max(scale, std::fabs(x));
+      double resultAbs = 0;
       for (int64_t i = 0; i < o.numElements(); ++i) {
         double got = o.get(i), want = ref[r].data[i];
         double absErr = std::fabs(got - want);
-        if (std::isnan(got) != std::isnan(want))
-          absErr = INFINITY;
-        else if (std::isnan(got))
+        if (std::isnan(got) || std::isnan(want))
+          absErr = std::isnan(got) && std::isnan(want) ? 0 : INFINITY;
+        else if (got == want) // equal infinities
           absErr = 0;
-        double relErr = absErr / std::max(std::fabs(want), 1e-30);
-        if (want == 0 && absErr == 0)
-          relErr = 0;
-        maxAbs = std::max(maxAbs, absErr);
-        maxRel = std::max(maxRel, relErr);
-        if (!(absErr <= tol * std::max(1.0, std::fabs(want))))
-          pass = false;
+        resultAbs = std::max(resultAbs, absErr);
       }
+      double rel = resultAbs / scale;
+      maxAbs = std::max(maxAbs, resultAbs);
+      maxRel = std::max(maxRel, rel);
+      if (!(rel <= tolerance(o.type)))
+        pass = false;
     }
     llvm::outs() << llvm::format("max_abs_err=%.3e max_rel_err=%.3e", maxAbs,
                                  maxRel)
