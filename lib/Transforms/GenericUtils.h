@@ -80,7 +80,7 @@ inline Value convertTensor(OpBuilder &b, Location loc, Value t, Type to) {
                Value v = args[0];
                if (v.getType().isInteger(1))
                  v = arith::UIToFPOp::create(nb, nl, nb.getF32Type(), v);
-               else if (!to.isF32())
+               else
                  v = toF32(nb, nl, v);
                yieldValue(nb, nl, fromF32(nb, nl, v, to));
              })

@@ -283,6 +283,11 @@ struct AttnLowerSdpaToLinalgPass
     for (SdpaOp op : ops) {
       rewriter.setInsertionPoint(op);
       Value result = SdpaReferenceLowering(rewriter, op).lower();
+      // The declared result type may be more (or less) static than what the
+      // operands imply; keep it.
+      if (result.getType() != op.getType())
+        result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
+                                        result);
       rewriter.replaceOp(op, result);
     }
   }

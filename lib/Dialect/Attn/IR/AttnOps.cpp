@@ -158,20 +158,26 @@ LogicalResult SdpaOp::verify() {
     return failure();
   if (qD.size() == 0)
     return emitOpError() << "query dim 3 (D) must be positive";
-  if (qH.isStatic() && kH.isStatic()) {
-    if (kH.size() == 0 || qH.size() % kH.size() != 0)
-      return emitOpError() << "query dim 1 (H) is " << qH.size()
-                           << " which is not a multiple of key dim 1 (Hkv) "
-                           << kH.size();
-  }
+  // Where the query leaves a size dynamic, the result (or value) may fix it.
+  DimRef bRef = qB.isStatic() ? qB : oB;
+  DimRef hRef = qH.isStatic() ? qH : oH;
+  DimRef hkvRef = kH.isStatic() ? kH : vH;
+  if (hkvRef.isStatic() && hkvRef.size() == 0)
+    return emitOpError() << hkvRef.operand << " dim 1 (Hkv) must be positive";
+  if (hRef.isStatic() && hkvRef.isStatic() &&
+      hRef.size() % hkvRef.size() != 0)
+    return emitOpError() << hRef.operand << " dim 1 (H) is " << hRef.size()
+                         << " which is not a multiple of " << hkvRef.operand
+                         << " dim 1 (Hkv) " << hkvRef.size();
   if (Value mask = getMask()) {
     auto m = rt(mask);
     if (failed(c.rank("mask", m, 4)) || failed(c.maskType(m, elem)))
       return failure();
     DimRef mB{"mask", m, 0, "Bm"}, mH{"mask", m, 1, "Hm"},
         mS{"mask", m, 2, "Sq"}, mK{"mask", m, 3, "Sk"};
-    if (failed(c.oneOr(mB, qB)) || failed(c.oneOr(mH, qH)) ||
-        failed(c.same(mS, qS)) || failed(c.same(mK, kS)))
+    if (failed(c.oneOr(mB, bRef)) || failed(c.oneOr(mH, hRef)) ||
+        failed(c.same(mS, qS.isStatic() ? qS : oS)) ||
+        failed(c.same(mK, kS.isStatic() ? kS : vS)))
       return failure();
   }
   return c.scale(getScale());
