@@ -18,6 +18,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -36,7 +37,16 @@ void mlir::attn::registerRunnerDialects(DialectRegistry &registry) {
   registry.insert<AttnDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
+
+// The JIT resolves the OpenMP runtime's __kmpc_* entry points from the
+// process, which links Debian's libomp (see lib/Runner/CMakeLists.txt).
+extern "C" void omp_set_num_threads(int);
+extern "C" int omp_get_max_threads(void);
+
+void mlir::attn::setNumThreads(int n) { omp_set_num_threads(n); }
+int mlir::attn::getMaxThreads() { return omp_get_max_threads(); }
 
 //===----------------------------------------------------------------------===//
 // Signatures

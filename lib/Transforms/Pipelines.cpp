@@ -53,11 +53,25 @@ void mlir::attn::buildReferencePipeline(OpPassManager &pm) {
   addTextual(pm, kToLLVM);
 }
 
+void mlir::attn::buildCpuPipeline(OpPassManager &pm) {
+  addTextual(pm, "func.func(attn-decompose-mha,attn-lower-sdpa-to-flash),"
+                 "canonicalize,cse");
+  addTextual(pm, kBufferize);
+  // What is left of linalg (mha's projections) becomes loops.
+  addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
+                 "attn-approximate-math,convert-scf-to-openmp,canonicalize,cse,"
+                 "convert-vector-to-scf,convert-vector-to-llvm,"
+                 "convert-openmp-to-llvm");
+  addTextual(pm, kToLLVM);
+}
+
 bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm) {
-  // The fused CPU pipeline (issue: fused flash attention) is not landed yet;
-  // until it is, `cpu` runs the reference lowering.
-  if (name == "reference" || name == "cpu") {
+  if (name == "reference") {
     buildReferencePipeline(pm);
+    return true;
+  }
+  if (name == "cpu") {
+    buildCpuPipeline(pm);
     return true;
   }
   return false;
@@ -71,7 +85,7 @@ void mlir::attn::registerAttnPipelines() {
       buildReferencePipeline);
   PassPipelineRegistration<>(
       "attn-cpu-pipeline",
-      "The default CPU pipeline down to the LLVM dialect (today the same as "
-      "attn-reference-pipeline; the fused flash pipeline replaces it)",
-      buildReferencePipeline);
+      "Fused flash-attention CPU pipeline (tiled online softmax, vector FMA "
+      "micro-kernels, OpenMP threads) down to the LLVM dialect",
+      buildCpuPipeline);
 }

@@ -55,7 +55,7 @@ struct Options {
   std::string file;
   std::string function;
   std::string pipeline = "cpu";
-  int64_t threads = 1;
+  int64_t threads = 0; // 0: every core
   std::vector<std::string> inputs, outputs;
   bool check = false;
   int64_t benchmark = 0;
@@ -316,6 +316,11 @@ int main(int argc, char **argv) {
   if (opt.check && !info.oracleSupported)
     fail("--check: the reference oracle does not evaluate " +
          info.unsupportedOp + " (it evaluates attn ops, linalg.matmul/fill, reshapes and constants)");
+
+  if (opt.threads > 0)
+    setNumThreads(int(opt.threads));
+  else
+    opt.threads = getMaxThreads();
 
   // Compile.
   auto t0 = std::chrono::steady_clock::now();

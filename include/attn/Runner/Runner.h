@@ -83,6 +83,10 @@ private:
   std::unique_ptr<ExecutionEngine> engine;
 };
 
+/// Threads used by the parallel loops of compiled code (OpenMP).
+void setNumThreads(int n);
+int getMaxThreads();
+
 /// Registers what attn tools need in a context: our dialect, func, and the
 /// dialects of the pipelines, with their LLVM translations.
 void registerRunnerDialects(DialectRegistry &registry);

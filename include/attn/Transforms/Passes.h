@@ -3,6 +3,10 @@
 #define ATTN_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -22,6 +26,10 @@ namespace attn {
 /// Appends the reference pipeline (unfused, materializes scores) from attn
 /// ops on tensors down to the LLVM dialect.
 void buildReferencePipeline(OpPassManager &pm);
+
+/// Appends the fused CPU pipeline (flash attention, vector micro-kernels,
+/// OpenMP threads) from attn ops on tensors down to the LLVM dialect.
+void buildCpuPipeline(OpPassManager &pm);
 
 /// Registers the named pipelines of SPEC.md 2.1 with the pass registry.
 void registerAttnPipelines();

@@ -33,4 +33,41 @@ def AttnLowerSdpaToLinalg : Pass<"attn-lower-sdpa-to-linalg", "func::FuncOp"> {
                            "arith::ArithDialect", "math::MathDialect"];
 }
 
+def AttnLowerSdpaToFlash : Pass<"attn-lower-sdpa-to-flash", "func::FuncOp"> {
+  let summary = "Lower attn.sdpa to a fused, tiled online-softmax loop nest (flash attention)";
+  let description = [{
+    Rewrites every `attn.sdpa` into one fused loop nest on buffers: an
+    `scf.parallel` over (batch, kv head, block of query rows of all the query
+    heads of that kv group), and inside it an `scf.for` over key blocks up to
+    the causal limit (blocks above the diagonal are skipped, not masked). Each
+    key block packs K transposed, computes the `block-q x block-k` scores with a
+    6x16 register-tiled `vector.fma` micro-kernel, applies the bias only where
+    a pair can be hidden or biased, updates the running max / running sum and
+    rescales the accumulator (online softmax), and accumulates `P V` with a
+    second 6x16 micro-kernel. No buffer of size Sq x Sk is created. The
+    tensors are bridged with `bufferization.to_buffer`/`to_tensor`.
+  }];
+  let options = [
+    Option<"blockQ", "block-q", "int64_t", /*default=*/"48",
+           "Query rows per task (a multiple of 6)">,
+    Option<"blockK", "block-k", "int64_t", /*default=*/"64",
+           "Keys per block (a multiple of 16)">,
+  ];
+  let dependentDialects = ["scf::SCFDialect", "memref::MemRefDialect",
+                           "vector::VectorDialect", "arith::ArithDialect",
+                           "math::MathDialect",
+                           "bufferization::BufferizationDialect"];
+}
+
+def AttnApproximateMath : Pass<"attn-approximate-math"> {
+  let summary = "Replace math.exp (scalar and vector) by a polynomial approximation";
+  let description = [{
+    Applies MLIR's polynomial approximation patterns to `math.exp` so that the
+    exponentials of the online softmax stay in vector registers (FMA-based
+    range reduction and polynomial) instead of becoming per-lane `expf` calls.
+  }];
+  let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
+                           "vector::VectorDialect"];
+}
+
 #endif // ATTN_TRANSFORMS_PASSES

@@ -1,0 +1,555 @@
+//===- LowerSdpaToFlash.cpp - attn.sdpa -> fused flash loop nest ----------===//
+//
+// Rewrites attn.sdpa into one fused loop nest on buffers (flash attention):
+//
+//   scf.parallel (b, kv head, row block)            -- one task per block
+//     pack the block's query rows (all query heads of the kv group, so K/V
+//       are read once per group) into Qs, pre-multiplied by the scale
+//     scf.for key block (up to the causal limit: blocks above the diagonal
+//       are never visited)
+//       pack K block transposed into Kt              (D x BK)
+//       S = Qs . Kt        6x16 register-tiled vector.fma micro-kernel
+//       bias only where needed: partial block, causal diagonal, mask
+//       online softmax per row: running max m, running sum l, rescale O
+//       O += P . V         6x16 register-tiled vector.fma micro-kernel
+//     O / l -> result (0 for fully hidden rows)
+//
+// Nothing of size Sq x Sk exists: per task, S is BQ x BK. The op's tensors are
+// bridged with bufferization.to_buffer / to_tensor so that one-shot
+// bufferization leaves the nest alone. f16/bf16 inputs are widened in
+// registers; accumulation is f32.
+//
+//===----------------------------------------------------------------------===//
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+namespace mlir {
+namespace attn {
+#define GEN_PASS_DEF_ATTNLOWERSDPATOFLASH
+#include "attn/Transforms/Passes.h.inc"
+} // namespace attn
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+constexpr int64_t kVL = 8;  // f32 lanes of a 256-bit vector
+constexpr int64_t kMR = 6;  // rows of a micro-kernel tile
+constexpr int64_t kNV = 2;  // vectors per micro-kernel tile row (16 columns)
+constexpr int64_t kNR = kNV * kVL;
+
+/// Thin emission helpers over an OpBuilder at a fixed location.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value ceilDiv(Value x, Value y) {
+    return arith::CeilDivUIOp::create(b, loc, x, y);
+  }
+  Value minS(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value maxS(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value fsub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value fmax(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value dim(Value m, int64_t i) {
+    return memref::DimOp::create(b, loc, m, i).getResult();
+  }
+  Value load(Value m, ValueRange ivs) {
+    return memref::LoadOp::create(b, loc, m, ivs);
+  }
+  void store(Value v, Value m, ValueRange ivs) {
+    memref::StoreOp::create(b, loc, v, m, ivs);
+  }
+  VectorType vecTy(Type e) { return VectorType::get({kVL}, e); }
+  Value vload(Type e, Value m, ValueRange ivs) {
+    return vector::LoadOp::create(b, loc, vecTy(e), m, ivs);
+  }
+  void vstore(Value v, Value m, ValueRange ivs) {
+    vector::StoreOp::create(b, loc, v, m, ivs);
+  }
+  Value splat(Value s) {
+    return vector::BroadcastOp::create(b, loc, vecTy(s.getType()), s);
+  }
+  Value toF32(Value v) {
+    Type e = getElementTypeOrSelf(v.getType());
+    if (e.isF32())
+      return v;
+    Type to = b.getF32Type();
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      to = VectorType::get(vt.getShape(), to);
+    return arith::ExtFOp::create(b, loc, to, v);
+  }
+
+  /// for (iv = lb; iv < ub; iv += step) body(iv)
+  void forLoop(Value lb, Value ub, Value step,
+               function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lb, ub, step, ValueRange{},
+                       [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+                         OpBuilder::InsertionGuard g(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         body(iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  }
+  void forLoop(int64_t lb, Value ub, int64_t step,
+               function_ref<void(Value)> body) {
+    forLoop(idx(lb), ub, idx(step), body);
+  }
+
+  /// Loop carrying values: returns the final values.
+  SmallVector<Value>
+  forLoopIter(Value lb, Value ub, Value step, ValueRange init,
+              function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    auto op = scf::ForOp::create(
+        b, loc, lb, ub, step, init,
+        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          SmallVector<Value> next = body(iv, args);
+          scf::YieldOp::create(b, loc, next);
+        });
+    return SmallVector<Value>(op.getResults());
+  }
+
+  void ifThen(Value cond, function_ref<void()> body) {
+    auto op = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&op.getThenRegion().front());
+    body();
+  }
+};
+
+class FlashLowering {
+public:
+  FlashLowering(OpBuilder &b, SdpaOp op, int64_t blockQ, int64_t blockK)
+      : b(b), e{b, op.getLoc()}, op(op), bq(blockQ), bk(blockK) {}
+
+  Value lower() {
+    Location loc = op.getLoc();
+    auto qt = cast<RankedTensorType>(op.getQuery().getType());
+    auto vt = cast<RankedTensorType>(op.getValue().getType());
+    elem = qt.getElementType();
+    d = qt.getDimSize(3);
+    dv = vt.getDimSize(3);
+    dvp = (dv + kNR - 1) / kNR * kNR;
+
+    auto toBuf = [&](Value t) {
+      auto tt = cast<RankedTensorType>(t.getType());
+      auto mt = MemRefType::get(tt.getShape(), tt.getElementType());
+      return bufferization::ToBufferOp::create(b, loc, mt, t, true)
+          .getResult();
+    };
+    q = toBuf(op.getQuery());
+    k = toBuf(op.getKey());
+    v = toBuf(op.getValue());
+    if (op.getMask())
+      mask = toBuf(op.getMask());
+
+    bDim = e.dim(q, 0);
+    hDim = e.dim(q, 1);
+    sq = e.dim(q, 2);
+    sk = e.dim(k, 2);
+    hkv = e.dim(k, 1);
+    group = e.div(hDim, hkv);
+    rows = e.mul(group, sq);
+    causalOffset = e.sub(sk, sq);
+
+    auto rt = cast<RankedTensorType>(op.getType());
+    SmallVector<Value> dynSizes;
+    Value sizes[4] = {bDim, hDim, sq, e.idx(dv)};
+    for (int64_t i = 0; i < 4; ++i)
+      if (rt.isDynamicDim(i))
+        dynSizes.push_back(sizes[i]);
+    out = memref::AllocOp::create(
+        b, loc, MemRefType::get(rt.getShape(), rt.getElementType()), dynSizes,
+        b.getI64IntegerAttr(64));
+
+    Value numBlocks = e.ceilDiv(rows, e.idx(bq));
+    scf::ParallelOp::create(
+        b, loc, ValueRange{e.idx(0), e.idx(0), e.idx(0)},
+        ValueRange{bDim, hkv, numBlocks},
+        ValueRange{e.idx(1), e.idx(1), e.idx(1)},
+        [&](OpBuilder &nb, Location nl, ValueRange ivs) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          auto scope = memref::AllocaScopeOp::create(b, nl, TypeRange{});
+          Block *body = b.createBlock(&scope.getBodyRegion());
+          b.setInsertionPointToStart(body);
+          emitTask(ivs[0], ivs[1], ivs[2]);
+          memref::AllocaScopeReturnOp::create(b, nl, ValueRange{});
+        });
+    return bufferization::ToTensorOp::create(b, loc, rt, out,
+                                             /*restrict=*/true,
+                                             /*writable=*/true)
+        .getResult();
+  }
+
+private:
+  Type f32() { return b.getF32Type(); }
+  MemRefType scratchTy(ArrayRef<int64_t> shape) {
+    return MemRefType::get(shape, f32());
+  }
+  /// Per-task scratch lives on the stack of the thread running the task,
+  /// released at the end of the task's memref.alloca_scope.
+  Value alloc(ArrayRef<int64_t> shape) {
+    return memref::AllocaOp::create(b, e.loc, scratchTy(shape),
+                                    b.getI64IntegerAttr(64));
+  }
+
+  /// Query row `r` of the block -> (query head, query index).
+  std::pair<Value, Value> rowCoords(Value r) {
+    Value row = e.add(r0, r);
+    Value g = e.div(row, sq);
+    Value i = e.rem(row, sq);
+    return {e.add(e.mul(hk, group), g), i};
+  }
+
+  void emitTask(Value bIv, Value hkIv, Value rb) {
+    bi = bIv;
+    hk = hkIv;
+    r0 = e.mul(rb, e.idx(bq));
+    nrows = e.minS(e.idx(bq), e.sub(rows, r0));
+    // Row tiles cover ceil(nrows / MR) * MR rows (<= BQ, BQ % MR == 0).
+    nRowTiles = e.ceilDiv(nrows, e.idx(kMR));
+
+    qs = alloc({bq, d});
+    ot = alloc({bq, dvp});
+    s = alloc({bq, bk});
+    kT = alloc({d, bk});
+    mRow = alloc({bq});
+    lRow = alloc({bq});
+
+    Value zero = e.f32(0.0), zeroV = e.splat(zero);
+    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+    // Zero the scratch that padded rows/columns may read; init m, l, O.
+    e.forLoop(0, e.idx(bq), 1, [&](Value r) {
+      e.forLoop(0, e.idx(d), 1, [&](Value c) { e.store(zero, qs, {r, c}); });
+      e.forLoop(0, e.idx(dvp), kVL,
+                [&](Value c) { e.vstore(zeroV, ot, {r, c}); });
+      e.forLoop(0, e.idx(bk), kVL,
+                [&](Value c) { e.vstore(zeroV, s, {r, c}); });
+      e.store(negInf, mRow, {r});
+      e.store(zero, lRow, {r});
+    });
+    e.forLoop(0, e.idx(d), 1, [&](Value r) {
+      e.forLoop(0, e.idx(bk), kVL,
+                [&](Value c) { e.vstore(zeroV, kT, {r, c}); });
+    });
+
+    // Pack Q, pre-scaled.
+    Value scale = e.f32(op.getEffectiveScale());
+    e.forLoop(0, nrows, 1, [&](Value r) {
+      auto [h, i] = rowCoords(r);
+      e.forLoop(0, e.idx(d), 1, [&](Value c) {
+        Value x = e.toF32(e.load(q, {bi, h, i, c}));
+        e.store(e.fmul(x, scale), qs, {r, c});
+      });
+    });
+
+    // Rows of this block span query indices [minI, maxI] (all of them when
+    // the block covers more than one head of the group).
+    Value lastRow = e.add(r0, e.sub(nrows, e.idx(1)));
+    Value oneHead =
+        e.cmp(arith::CmpIPredicate::eq, e.div(r0, sq), e.div(lastRow, sq));
+    minI = e.select(oneHead, e.rem(r0, sq), e.idx(0));
+    Value maxI = e.select(oneHead, e.rem(lastRow, sq), e.sub(sq, e.idx(1)));
+    // Keys beyond the last visible one of the block are never visited.
+    Value keyEnd = sk;
+    if (op.getCausal())
+      keyEnd = e.maxS(e.idx(0),
+                      e.minS(sk, e.add(e.add(maxI, causalOffset), e.idx(1))));
+    Value numKeyBlocks = e.ceilDiv(keyEnd, e.idx(bk));
+
+    e.forLoop(0, numKeyBlocks, 1, [&](Value kb) {
+      Value k0 = e.mul(kb, e.idx(bk));
+      Value nk = e.minS(e.idx(bk), e.sub(keyEnd, k0));
+      emitKeyBlock(k0, nk);
+    });
+
+    // O / l -> result; fully hidden rows (l == 0) give 0.
+    Value one = e.f32(1.0);
+    e.forLoop(0, nrows, 1, [&](Value r) {
+      auto [h, i] = rowCoords(r);
+      Value l = e.load(lRow, {r});
+      Value hidden =
+          arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OEQ, l, zero);
+      Value inv = e.select(hidden, zero,
+                           arith::DivFOp::create(b, e.loc, one, l));
+      e.forLoop(0, e.idx(dv), 1, [&](Value c) {
+        Value x = e.fmul(e.load(ot, {r, c}), inv);
+        if (!elem.isF32())
+          x = arith::TruncFOp::create(b, e.loc, elem, x);
+        e.store(x, out, {bi, h, i, c});
+      });
+    });
+  }
+
+  void emitKeyBlock(Value k0, Value nk) {
+    // Pack K transposed: kT[c][j] = k[b, hk, k0 + j, c].
+    e.forLoop(0, nk, 1, [&](Value j) {
+      Value key = e.add(k0, j);
+      e.forLoop(0, e.idx(d), 1, [&](Value c) {
+        e.store(e.toF32(e.load(k, {bi, hk, key, c})), kT, {c, j});
+      });
+    });
+
+    Value nColTiles = e.ceilDiv(nk, e.idx(kNR));
+    emitScoresKernel(nColTiles);
+
+    // Bias only where some pair may be hidden or biased.
+    Value needBias = e.cmp(arith::CmpIPredicate::slt, nk, e.idx(bk));
+    if (op.getCausal()) {
+      Value lastKey = e.add(k0, e.idx(bk - 1));
+      Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKey,
+                         e.add(minI, causalOffset));
+      needBias = arith::OrIOp::create(b, e.loc, needBias, diag);
+    }
+    if (mask)
+      emitBias(k0, nk);
+    else
+      e.ifThen(needBias, [&] { emitBias(k0, nk); });
+
+    emitOnlineSoftmax(nColTiles);
+    emitValueKernel(k0, nk);
+  }
+
+  // s[r][j] = sum_c qs[r][c] * kT[c][j] for the block's row and column tiles.
+  void emitScoresKernel(Value nColTiles) {
+    e.forLoop(0, nRowTiles, 1, [&](Value rt) {
+      Value row0 = e.mul(rt, e.idx(kMR));
+      e.forLoop(0, nColTiles, 1, [&](Value ct) {
+        Value col0 = e.mul(ct, e.idx(kNR));
+        SmallVector<Value> init(kMR * kNV, e.splat(e.f32(0.0)));
+        SmallVector<Value> acc = e.forLoopIter(
+            e.idx(0), e.idx(d), e.idx(1), init,
+            [&](Value c, ValueRange a) {
+              SmallVector<Value> kv;
+              for (int64_t x = 0; x < kNV; ++x)
+                kv.push_back(e.vload(f32(), kT,
+                                     {c, e.add(col0, e.idx(x * kVL))}));
+              SmallVector<Value> next;
+              for (int64_t r = 0; r < kMR; ++r) {
+                Value qv =
+                    e.splat(e.load(qs, {e.add(row0, e.idx(r)), c}));
+                for (int64_t x = 0; x < kNV; ++x)
+                  next.push_back(vector::FMAOp::create(
+                      b, e.loc, qv, kv[x], a[r * kNV + x]));
+              }
+              return next;
+            });
+        for (int64_t r = 0; r < kMR; ++r)
+          for (int64_t x = 0; x < kNV; ++x)
+            e.vstore(acc[r * kNV + x], s,
+                     {e.add(row0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
+      });
+    });
+  }
+
+  // Hidden pairs -> -inf (beyond the block's valid keys, above the causal
+  // diagonal, false in an i1 mask); additive masks are added.
+  void emitBias(Value k0, Value nk) {
+    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+    Value negInfV = e.splat(negInf);
+    VectorType iv = VectorType::get({kVL}, b.getIndexType());
+    SmallVector<int64_t> lanes;
+    for (int64_t x = 0; x < kVL; ++x)
+      lanes.push_back(x);
+    Value iota = arith::ConstantOp::create(
+        b, e.loc, DenseElementsAttr::get(iv, ArrayRef<int64_t>(lanes)));
+    e.forLoop(0, nrows, 1, [&](Value r) {
+      auto [h, i] = rowCoords(r);
+      Value limit = nk;
+      if (op.getCausal())
+        limit = e.minS(limit, e.add(e.sub(e.add(i, causalOffset), k0),
+                                    e.idx(1)));
+      Value limitV =
+          vector::BroadcastOp::create(b, e.loc, iv, limit).getResult();
+      e.forLoop(0, e.idx(bk), kVL, [&](Value j) {
+        Value cols = arith::AddIOp::create(
+            b, e.loc, iota,
+            vector::BroadcastOp::create(b, e.loc, iv, j).getResult());
+        Value visible = arith::CmpIOp::create(
+            b, e.loc, arith::CmpIPredicate::slt, cols, limitV);
+        Value x = e.vload(f32(), s, {r, j});
+        e.vstore(e.select(visible, x, negInfV), s, {r, j});
+      });
+      if (!mask)
+        return;
+      auto mt = cast<MemRefType>(mask.getType());
+      Value mb = mt.getDimSize(0) == 1 ? e.idx(0) : e.rem(bi, e.dim(mask, 0));
+      Value mh = mt.getDimSize(1) == 1 ? e.idx(0) : e.rem(h, e.dim(mask, 1));
+      e.forLoop(0, nk, 1, [&](Value j) {
+        Value m = e.load(mask, {mb, mh, i, e.add(k0, j)});
+        Value x = e.load(s, {r, j});
+        if (m.getType().isInteger(1))
+          x = e.select(m, x, negInf);
+        else
+          x = e.fadd(x, e.toF32(m));
+        e.store(x, s, {r, j});
+      });
+    });
+  }
+
+  void emitOnlineSoftmax(Value nColTiles) {
+    Value zero = e.f32(0.0);
+    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+    Value ncols = e.mul(nColTiles, e.idx(kNR));
+    e.forLoop(0, nrows, 1, [&](Value r) {
+      // Row max over the visited columns.
+      Value mx = e.forLoopIter(e.idx(0), ncols, e.idx(kVL),
+                               {e.splat(negInf)},
+                               [&](Value j, ValueRange a) {
+                                 return SmallVector<Value>{
+                                     e.fmax(a[0], e.vload(f32(), s, {r, j}))};
+                               })[0];
+      Value rowMax = vector::ReductionOp::create(
+          b, e.loc, vector::CombiningKind::MAXIMUMF, mx);
+      Value mOld = e.load(mRow, {r});
+      Value mNew = e.fmax(mOld, rowMax);
+      Value allHidden = arith::CmpFOp::create(
+          b, e.loc, arith::CmpFPredicate::OEQ, mNew, negInf);
+      Value shift = e.select(allHidden, zero, mNew);
+      Value alpha = math::ExpOp::create(b, e.loc, e.fsub(mOld, shift));
+      Value shiftV = e.splat(shift);
+      Value sum = e.forLoopIter(
+          e.idx(0), ncols, e.idx(kVL), {e.splat(zero)},
+          [&](Value j, ValueRange a) {
+            Value p = math::ExpOp::create(
+                b, e.loc, e.fsub(e.vload(f32(), s, {r, j}), shiftV));
+            e.vstore(p, s, {r, j});
+            return SmallVector<Value>{e.fadd(a[0], p)};
+          })[0];
+      Value rowSum = vector::ReductionOp::create(
+          b, e.loc, vector::CombiningKind::ADD, sum);
+      e.store(e.fadd(e.fmul(e.load(lRow, {r}), alpha), rowSum), lRow, {r});
+      e.store(mNew, mRow, {r});
+      Value alphaV = e.splat(alpha);
+      e.forLoop(0, e.idx(dvp), kVL, [&](Value c) {
+        e.vstore(e.fmul(e.vload(f32(), ot, {r, c}), alphaV), ot, {r, c});
+      });
+    });
+  }
+
+  /// V row `key`, columns [c, c+8) widened to f32; masked where the columns
+  /// run past Dv (never reads beyond the row).
+  Value loadValue(Value key, int64_t col) {
+    Value c = e.idx(col);
+    VectorType vt = e.vecTy(elem);
+    Value x;
+    if (col + kVL <= dv) {
+      x = vector::LoadOp::create(b, e.loc, vt, v, ValueRange{bi, hk, key, c});
+    } else {
+      int64_t valid = std::max<int64_t>(0, dv - col);
+      if (valid == 0)
+        return e.splat(e.f32(0.0));
+      Value m = vector::CreateMaskOp::create(
+          b, e.loc, VectorType::get({kVL}, b.getI1Type()),
+          ValueRange{e.idx(valid)});
+      Value pass = arith::ConstantOp::create(
+          b, e.loc, DenseElementsAttr::get(vt, b.getZeroAttr(elem)));
+      x = vector::MaskedLoadOp::create(b, e.loc, vt, v,
+                                       ValueRange{bi, hk, key, c}, m, pass);
+    }
+    return e.toF32(x);
+  }
+
+  // ot[r][c] += sum_j s[r][j] * v[b, hk, k0 + j, c]
+  void emitValueKernel(Value k0, Value nk) {
+    e.forLoop(0, nRowTiles, 1, [&](Value rt) {
+      Value row0 = e.mul(rt, e.idx(kMR));
+      for (int64_t col0 = 0; col0 < dvp; col0 += kNR) {
+        SmallVector<Value> init;
+        for (int64_t r = 0; r < kMR; ++r)
+          for (int64_t x = 0; x < kNV; ++x)
+            init.push_back(e.vload(f32(), ot,
+                                   {e.add(row0, e.idx(r)),
+                                    e.idx(col0 + x * kVL)}));
+        SmallVector<Value> acc = e.forLoopIter(
+            e.idx(0), nk, e.idx(1), init, [&](Value j, ValueRange a) {
+              Value key = e.add(k0, j);
+              SmallVector<Value> vv;
+              for (int64_t x = 0; x < kNV; ++x)
+                vv.push_back(loadValue(key, col0 + x * kVL));
+              SmallVector<Value> next;
+              for (int64_t r = 0; r < kMR; ++r) {
+                Value p = e.splat(e.load(s, {e.add(row0, e.idx(r)), j}));
+                for (int64_t x = 0; x < kNV; ++x)
+                  next.push_back(
+                      vector::FMAOp::create(b, e.loc, p, vv[x], a[r * kNV + x]));
+              }
+              return next;
+            });
+        for (int64_t r = 0; r < kMR; ++r)
+          for (int64_t x = 0; x < kNV; ++x)
+            e.vstore(acc[r * kNV + x], ot,
+                     {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)});
+      }
+    });
+  }
+
+  OpBuilder &b;
+  Emitter e;
+  SdpaOp op;
+  int64_t bq, bk;
+  Type elem;
+  int64_t d = 0, dv = 0, dvp = 0;
+  Value q, k, v, mask, out;
+  Value bDim, hDim, sq, sk, hkv, group, rows, causalOffset;
+  // Per task.
+  Value bi, hk, r0, nrows, nRowTiles, minI;
+  Value qs, ot, s, kT, mRow, lRow;
+};
+
+struct AttnLowerSdpaToFlashPass
+    : public attn::impl::AttnLowerSdpaToFlashBase<AttnLowerSdpaToFlashPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (blockQ <= 0 || blockQ % kMR != 0 || blockK <= 0 || blockK % kNR != 0) {
+      getOperation().emitError()
+          << "attn-lower-sdpa-to-flash: block-q must be a positive multiple of "
+          << kMR << " and block-k of " << kNR;
+      return signalPassFailure();
+    }
+    SmallVector<SdpaOp> ops;
+    getOperation().walk([&](SdpaOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (SdpaOp op : ops) {
+      rewriter.setInsertionPoint(op);
+      Value result = FlashLowering(rewriter, op, blockQ, blockK).lower();
+      rewriter.replaceOp(op, result);
+    }
+  }
+};
+
+} // namespace
