@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <cmath>
 #include <limits>
 
 namespace mlir {
@@ -217,15 +218,14 @@ public:
 
 private:
   Type f32() { return b.getF32Type(); }
-  MemRefType scratchTy(ArrayRef<int64_t> shape) {
-    return MemRefType::get(shape, f32());
-  }
   /// Per-task scratch lives on the stack of the thread running the task,
   /// released at the end of the task's memref.alloca_scope.
-  Value alloc(ArrayRef<int64_t> shape) {
-    return memref::AllocaOp::create(b, e.loc, scratchTy(shape),
-                                    b.getI64IntegerAttr(64));
+  Value alloc(ArrayRef<int64_t> shape, Type t = {}) {
+    return memref::AllocaOp::create(
+        b, e.loc, MemRefType::get(shape, t ? t : f32()),
+        b.getI64IntegerAttr(64));
   }
+  Value negInf() { return e.f32(-std::numeric_limits<double>::infinity()); }
 
   /// Query row `r` of the block -> (query head, query index).
   std::pair<Value, Value> rowCoords(Value r) {
@@ -235,46 +235,84 @@ private:
     return {e.add(e.mul(hk, group), g), i};
   }
 
+  /// 2^x for x <= 0 (or -inf) on vector<8xf32>: x clamped to -127, split into
+  /// n + f, f in [0,1), 2^f by a degree-5 polynomial (relative error 1.6e-7
+  /// in f32 arithmetic), 2^n by building the exponent bits. n = -127 builds
+  /// +0.0, so exp2(-inf) is exactly 0.
+  Value exp2(Value x) {
+    static const float kCoeffs[] = {0.9999999403953552f, 0.6931530833244324f,
+                                    0.24015361070632935f, 0.05582631751894951f,
+                                    0.008989344350993633f,
+                                    0.0018775727367028594f};
+    x = e.fmax(x, e.splat(e.f32(-127.0)));
+    Value n = math::FloorOp::create(b, e.loc, x);
+    Value f = e.fsub(x, n);
+    Value p = e.splat(e.f32(kCoeffs[5]));
+    for (int i = 4; i >= 0; --i)
+      p = math::FmaOp::create(b, e.loc, p, f, e.splat(e.f32(kCoeffs[i])));
+    VectorType iv = VectorType::get({kVL}, b.getI32Type());
+    Value ni = arith::FPToSIOp::create(b, e.loc, iv, n);
+    Value biased = arith::AddIOp::create(
+        b, e.loc, ni,
+        arith::ConstantOp::create(b, e.loc,
+                                  DenseElementsAttr::get(iv, int32_t(127))));
+    Value bits = arith::ShLIOp::create(
+        b, e.loc, biased,
+        arith::ConstantOp::create(b, e.loc,
+                                  DenseElementsAttr::get(iv, int32_t(23))));
+    Value pow2n = arith::BitcastOp::create(b, e.loc, e.vecTy(f32()), bits);
+    return e.fmul(p, pow2n);
+  }
+
   void emitTask(Value bIv, Value hkIv, Value rb) {
     bi = bIv;
     hk = hkIv;
     r0 = e.mul(rb, e.idx(bq));
     nrows = e.minS(e.idx(bq), e.sub(rows, r0));
-    // Row tiles cover ceil(nrows / MR) * MR rows (<= BQ, BQ % MR == 0).
+    // Score tiles cover 16 query columns, value tiles 6 query rows.
+    nQTiles = e.ceilDiv(nrows, e.idx(kNR));
     nRowTiles = e.ceilDiv(nrows, e.idx(kMR));
+    nChunks = e.mul(nQTiles, e.idx(kNV));
 
-    qs = alloc({bq, d});
+    qT = alloc({d, bq});
     ot = alloc({bq, dvp});
-    s = alloc({bq, bk});
-    kT = alloc({d, bk});
+    sT = alloc({bk, bq});
     mRow = alloc({bq});
     lRow = alloc({bq});
+    alphaRow = alloc({bq});
+    if (op.getCausal())
+      lastKey = alloc({bq}, b.getI32Type());
 
     Value zero = e.f32(0.0), zeroV = e.splat(zero);
-    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
-    // Zero the scratch that padded rows/columns may read; init m, l, O.
+    Value negInfV = e.splat(negInf());
+    e.forLoop(0, e.idx(bq), kVL, [&](Value r) {
+      e.vstore(negInfV, mRow, {r});
+      e.vstore(zeroV, lRow, {r});
+    });
     e.forLoop(0, e.idx(bq), 1, [&](Value r) {
-      e.forLoop(0, e.idx(d), 1, [&](Value c) { e.store(zero, qs, {r, c}); });
       e.forLoop(0, e.idx(dvp), kVL,
                 [&](Value c) { e.vstore(zeroV, ot, {r, c}); });
-      e.forLoop(0, e.idx(bk), kVL,
-                [&](Value c) { e.vstore(zeroV, s, {r, c}); });
-      e.store(negInf, mRow, {r});
-      e.store(zero, lRow, {r});
-    });
-    e.forLoop(0, e.idx(d), 1, [&](Value r) {
-      e.forLoop(0, e.idx(bk), kVL,
-                [&](Value c) { e.vstore(zeroV, kT, {r, c}); });
     });
 
-    // Pack Q, pre-scaled.
-    Value scale = e.f32(op.getEffectiveScale());
+    // Pack Q transposed, pre-multiplied by scale * log2(e) (softmax in base
+    // 2); rows past the block are zero.
+    Value scale = e.f32(op.getEffectiveScale() * M_LOG2E);
+    e.forLoop(0, e.idx(d), 1, [&](Value c) {
+      e.forLoop(0, e.idx(bq), kVL,
+                [&](Value r) { e.vstore(zeroV, qT, {c, r}); });
+    });
     e.forLoop(0, nrows, 1, [&](Value r) {
       auto [h, i] = rowCoords(r);
       e.forLoop(0, e.idx(d), 1, [&](Value c) {
         Value x = e.toF32(e.load(q, {bi, h, i, c}));
-        e.store(e.fmul(x, scale), qs, {r, c});
+        e.store(e.fmul(x, scale), qT, {c, r});
       });
+      if (op.getCausal()) {
+        // Row r sees keys j <= i + Sk - Sq.
+        Value last = e.add(i, causalOffset);
+        e.store(arith::IndexCastOp::create(b, e.loc, b.getI32Type(), last),
+                lastKey, {r});
+      }
     });
 
     // Rows of this block span query indices [minI, maxI] (all of them when
@@ -316,148 +354,128 @@ private:
   }
 
   void emitKeyBlock(Value k0, Value nk) {
-    // Pack K transposed: kT[c][j] = k[b, hk, k0 + j, c].
-    e.forLoop(0, nk, 1, [&](Value j) {
-      Value key = e.add(k0, j);
-      e.forLoop(0, e.idx(d), 1, [&](Value c) {
-        e.store(e.toF32(e.load(k, {bi, hk, key, c})), kT, {c, j});
-      });
-    });
+    emitScoresKernel(k0, nk);
 
-    Value nColTiles = e.ceilDiv(nk, e.idx(kNR));
-    emitScoresKernel(nColTiles);
-
-    // Bias only where some pair may be hidden or biased.
-    Value needBias = e.cmp(arith::CmpIPredicate::slt, nk, e.idx(bk));
-    if (op.getCausal()) {
-      Value lastKey = e.add(k0, e.idx(bk - 1));
-      Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKey,
-                         e.add(minI, causalOffset));
-      needBias = arith::OrIOp::create(b, e.loc, needBias, diag);
-    }
-    if (mask)
+    // Bias only where some pair may be hidden or biased: the causal diagonal
+    // and masks.
+    if (mask) {
       emitBias(k0, nk);
-    else
-      e.ifThen(needBias, [&] { emitBias(k0, nk); });
+    } else if (op.getCausal()) {
+      Value lastKeyOfBlock = e.add(k0, e.sub(nk, e.idx(1)));
+      Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKeyOfBlock,
+                         e.add(minI, causalOffset));
+      e.ifThen(diag, [&] { emitBias(k0, nk); });
+    }
 
-    emitOnlineSoftmax(nColTiles);
+    emitOnlineSoftmax(nk);
     emitValueKernel(k0, nk);
   }
 
-  // s[r][j] = sum_c qs[r][c] * kT[c][j] for the block's row and column tiles.
-  void emitScoresKernel(Value nColTiles) {
-    e.forLoop(0, nRowTiles, 1, [&](Value rt) {
-      Value row0 = e.mul(rt, e.idx(kMR));
-      e.forLoop(0, nColTiles, 1, [&](Value ct) {
-        Value col0 = e.mul(ct, e.idx(kNR));
+  // sT[j][r] = sum_c k[b, hk, k0 + j, c] * qT[c][r]: 6 keys x 16 query rows
+  // per tile, K broadcast straight from the input (no packing).
+  void emitScoresKernel(Value k0, Value nk) {
+    Value nKeyTiles = e.ceilDiv(nk, e.idx(kMR));
+    Value lastValid = e.sub(nk, e.idx(1));
+    e.forLoop(0, nKeyTiles, 1, [&](Value kt) {
+      Value j0 = e.mul(kt, e.idx(kMR));
+      // Keys past the block's end are clamped to its last one: the loads stay
+      // in bounds and the softmax never reads those rows.
+      SmallVector<Value> keys;
+      for (int64_t x = 0; x < kMR; ++x)
+        keys.push_back(e.add(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
+      e.forLoop(0, nQTiles, 1, [&](Value qtile) {
+        Value col0 = e.mul(qtile, e.idx(kNR));
         SmallVector<Value> init(kMR * kNV, e.splat(e.f32(0.0)));
         SmallVector<Value> acc = e.forLoopIter(
-            e.idx(0), e.idx(d), e.idx(1), init,
-            [&](Value c, ValueRange a) {
-              SmallVector<Value> kv;
+            e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
+              SmallVector<Value> qv;
               for (int64_t x = 0; x < kNV; ++x)
-                kv.push_back(e.vload(f32(), kT,
-                                     {c, e.add(col0, e.idx(x * kVL))}));
+                qv.push_back(
+                    e.vload(f32(), qT, {c, e.add(col0, e.idx(x * kVL))}));
               SmallVector<Value> next;
               for (int64_t r = 0; r < kMR; ++r) {
-                Value qv =
-                    e.splat(e.load(qs, {e.add(row0, e.idx(r)), c}));
+                Value kv = e.splat(e.toF32(e.load(k, {bi, hk, keys[r], c})));
                 for (int64_t x = 0; x < kNV; ++x)
-                  next.push_back(vector::FMAOp::create(
-                      b, e.loc, qv, kv[x], a[r * kNV + x]));
+                  next.push_back(vector::FMAOp::create(b, e.loc, kv, qv[x],
+                                                       a[r * kNV + x]));
               }
               return next;
             });
         for (int64_t r = 0; r < kMR; ++r)
           for (int64_t x = 0; x < kNV; ++x)
-            e.vstore(acc[r * kNV + x], s,
-                     {e.add(row0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
+            e.vstore(acc[r * kNV + x], sT,
+                     {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
       });
     });
   }
 
-  // Hidden pairs -> -inf (beyond the block's valid keys, above the causal
-  // diagonal, false in an i1 mask); additive masks are added.
+  // Causal: sT[j][r] = -inf where k0 + j > lastKey[r]. Masks: i1 false ->
+  // -inf, additive masks added (times log2(e): scores are in base 2).
   void emitBias(Value k0, Value nk) {
-    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
-    Value negInfV = e.splat(negInf);
-    VectorType iv = VectorType::get({kVL}, b.getIndexType());
-    SmallVector<int64_t> lanes;
-    for (int64_t x = 0; x < kVL; ++x)
-      lanes.push_back(x);
-    Value iota = arith::ConstantOp::create(
-        b, e.loc, DenseElementsAttr::get(iv, ArrayRef<int64_t>(lanes)));
+    Value negInfV = e.splat(negInf());
+    if (op.getCausal()) {
+      VectorType iv = VectorType::get({kVL}, b.getI32Type());
+      e.forLoop(0, nk, 1, [&](Value j) {
+        Value key = arith::IndexCastOp::create(b, e.loc, b.getI32Type(),
+                                               e.add(k0, j));
+        Value keyV = vector::BroadcastOp::create(b, e.loc, iv, key);
+        e.forLoop(0, e.mul(nChunks, e.idx(kVL)), kVL, [&](Value r) {
+          Value last = vector::LoadOp::create(b, e.loc, iv, lastKey,
+                                              ValueRange{r});
+          Value visible = arith::CmpIOp::create(
+              b, e.loc, arith::CmpIPredicate::sle, keyV, last);
+          Value x = e.vload(f32(), sT, {j, r});
+          e.vstore(e.select(visible, x, negInfV), sT, {j, r});
+        });
+      });
+    }
+    if (!mask)
+      return;
+    auto mt = cast<MemRefType>(mask.getType());
+    Value log2e = e.f32(M_LOG2E);
     e.forLoop(0, nrows, 1, [&](Value r) {
       auto [h, i] = rowCoords(r);
-      Value limit = nk;
-      if (op.getCausal())
-        limit = e.minS(limit, e.add(e.sub(e.add(i, causalOffset), k0),
-                                    e.idx(1)));
-      Value limitV =
-          vector::BroadcastOp::create(b, e.loc, iv, limit).getResult();
-      e.forLoop(0, e.idx(bk), kVL, [&](Value j) {
-        Value cols = arith::AddIOp::create(
-            b, e.loc, iota,
-            vector::BroadcastOp::create(b, e.loc, iv, j).getResult());
-        Value visible = arith::CmpIOp::create(
-            b, e.loc, arith::CmpIPredicate::slt, cols, limitV);
-        Value x = e.vload(f32(), s, {r, j});
-        e.vstore(e.select(visible, x, negInfV), s, {r, j});
-      });
-      if (!mask)
-        return;
-      auto mt = cast<MemRefType>(mask.getType());
       Value mb = mt.getDimSize(0) == 1 ? e.idx(0) : e.rem(bi, e.dim(mask, 0));
       Value mh = mt.getDimSize(1) == 1 ? e.idx(0) : e.rem(h, e.dim(mask, 1));
       e.forLoop(0, nk, 1, [&](Value j) {
         Value m = e.load(mask, {mb, mh, i, e.add(k0, j)});
-        Value x = e.load(s, {r, j});
+        Value x = e.load(sT, {j, r});
         if (m.getType().isInteger(1))
-          x = e.select(m, x, negInf);
+          x = e.select(m, x, negInf());
         else
-          x = e.fadd(x, e.toF32(m));
-        e.store(x, s, {r, j});
+          x = e.fadd(x, e.fmul(e.toF32(m), log2e));
+        e.store(x, sT, {j, r});
       });
     });
   }
 
-  void emitOnlineSoftmax(Value nColTiles) {
-    Value zero = e.f32(0.0);
-    Value negInf = e.f32(-std::numeric_limits<double>::infinity());
-    Value ncols = e.mul(nColTiles, e.idx(kNR));
-    e.forLoop(0, nrows, 1, [&](Value r) {
-      // Row max over the visited columns.
-      Value mx = e.forLoopIter(e.idx(0), ncols, e.idx(kVL),
-                               {e.splat(negInf)},
+  // Per 8 query rows at once (columns of sT): running max m, running sum l,
+  // probabilities in place, and the factor alpha that rescales O.
+  void emitOnlineSoftmax(Value nk) {
+    Value zeroV = e.splat(e.f32(0.0));
+    Value negInfV = e.splat(negInf());
+    e.forLoop(0, e.mul(nChunks, e.idx(kVL)), kVL, [&](Value r) {
+      Value mx = e.forLoopIter(e.idx(0), nk, e.idx(1), {negInfV},
                                [&](Value j, ValueRange a) {
                                  return SmallVector<Value>{
-                                     e.fmax(a[0], e.vload(f32(), s, {r, j}))};
+                                     e.fmax(a[0], e.vload(f32(), sT, {j, r}))};
                                })[0];
-      Value rowMax = vector::ReductionOp::create(
-          b, e.loc, vector::CombiningKind::MAXIMUMF, mx);
-      Value mOld = e.load(mRow, {r});
-      Value mNew = e.fmax(mOld, rowMax);
+      Value mOld = e.vload(f32(), mRow, {r});
+      Value mNew = e.fmax(mOld, mx);
       Value allHidden = arith::CmpFOp::create(
-          b, e.loc, arith::CmpFPredicate::OEQ, mNew, negInf);
-      Value shift = e.select(allHidden, zero, mNew);
-      Value alpha = math::ExpOp::create(b, e.loc, e.fsub(mOld, shift));
-      Value shiftV = e.splat(shift);
+          b, e.loc, arith::CmpFPredicate::OEQ, mNew, negInfV);
+      Value shift = e.select(allHidden, zeroV, mNew);
+      Value alpha = exp2(e.fsub(mOld, shift));
       Value sum = e.forLoopIter(
-          e.idx(0), ncols, e.idx(kVL), {e.splat(zero)},
-          [&](Value j, ValueRange a) {
-            Value p = math::ExpOp::create(
-                b, e.loc, e.fsub(e.vload(f32(), s, {r, j}), shiftV));
-            e.vstore(p, s, {r, j});
+          e.idx(0), nk, e.idx(1), {zeroV}, [&](Value j, ValueRange a) {
+            Value p = exp2(e.fsub(e.vload(f32(), sT, {j, r}), shift));
+            e.vstore(p, sT, {j, r});
             return SmallVector<Value>{e.fadd(a[0], p)};
           })[0];
-      Value rowSum = vector::ReductionOp::create(
-          b, e.loc, vector::CombiningKind::ADD, sum);
-      e.store(e.fadd(e.fmul(e.load(lRow, {r}), alpha), rowSum), lRow, {r});
-      e.store(mNew, mRow, {r});
-      Value alphaV = e.splat(alpha);
-      e.forLoop(0, e.idx(dvp), kVL, [&](Value c) {
-        e.vstore(e.fmul(e.vload(f32(), ot, {r, c}), alphaV), ot, {r, c});
-      });
+      Value lOld = e.vload(f32(), lRow, {r});
+      e.vstore(math::FmaOp::create(b, e.loc, lOld, alpha, sum), lRow, {r});
+      e.vstore(mNew, mRow, {r});
+      e.vstore(alpha, alphaRow, {r});
     });
   }
 
@@ -484,17 +502,22 @@ private:
     return e.toF32(x);
   }
 
-  // ot[r][c] += sum_j s[r][j] * v[b, hk, k0 + j, c]
+  // ot[r][c] = alpha[r] * ot[r][c] + sum_j sT[j][r] * v[b, hk, k0 + j, c]
+  // with 6 rows x 16 columns per tile.
   void emitValueKernel(Value k0, Value nk) {
     e.forLoop(0, nRowTiles, 1, [&](Value rt) {
       Value row0 = e.mul(rt, e.idx(kMR));
+      SmallVector<Value> alpha;
+      for (int64_t r = 0; r < kMR; ++r)
+        alpha.push_back(e.splat(e.load(alphaRow, {e.add(row0, e.idx(r))})));
       for (int64_t col0 = 0; col0 < dvp; col0 += kNR) {
         SmallVector<Value> init;
         for (int64_t r = 0; r < kMR; ++r)
           for (int64_t x = 0; x < kNV; ++x)
-            init.push_back(e.vload(f32(), ot,
-                                   {e.add(row0, e.idx(r)),
-                                    e.idx(col0 + x * kVL)}));
+            init.push_back(e.fmul(
+                e.vload(f32(), ot,
+                        {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)}),
+                alpha[r]));
         SmallVector<Value> acc = e.forLoopIter(
             e.idx(0), nk, e.idx(1), init, [&](Value j, ValueRange a) {
               Value key = e.add(k0, j);
@@ -503,10 +526,10 @@ private:
                 vv.push_back(loadValue(key, col0 + x * kVL));
               SmallVector<Value> next;
               for (int64_t r = 0; r < kMR; ++r) {
-                Value p = e.splat(e.load(s, {e.add(row0, e.idx(r)), j}));
+                Value p = e.splat(e.load(sT, {j, e.add(row0, e.idx(r))}));
                 for (int64_t x = 0; x < kNV; ++x)
-                  next.push_back(
-                      vector::FMAOp::create(b, e.loc, p, vv[x], a[r * kNV + x]));
+                  next.push_back(vector::FMAOp::create(b, e.loc, p, vv[x],
+                                                       a[r * kNV + x]));
               }
               return next;
             });
@@ -527,18 +550,19 @@ private:
   Value q, k, v, mask, out;
   Value bDim, hDim, sq, sk, hkv, group, rows, causalOffset;
   // Per task.
-  Value bi, hk, r0, nrows, nRowTiles, minI;
-  Value qs, ot, s, kT, mRow, lRow;
+  Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI;
+  Value qT, ot, sT, mRow, lRow, alphaRow, lastKey;
 };
 
 struct AttnLowerSdpaToFlashPass
     : public attn::impl::AttnLowerSdpaToFlashBase<AttnLowerSdpaToFlashPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (blockQ <= 0 || blockQ % kMR != 0 || blockK <= 0 || blockK % kNR != 0) {
+    // Query rows are tiled by 16 (scores) and by 6 (values).
+    if (blockQ <= 0 || blockQ % (kMR * kNR / 2) != 0 || blockK <= 0) {
       getOperation().emitError()
           << "attn-lower-sdpa-to-flash: block-q must be a positive multiple of "
-          << kMR << " and block-k of " << kNR;
+          << kMR * kNR / 2 << " and block-k positive";
       return signalPassFailure();
     }
     SmallVector<SdpaOp> ops;

@@ -38,20 +38,24 @@ def AttnLowerSdpaToFlash : Pass<"attn-lower-sdpa-to-flash", "func::FuncOp"> {
   let description = [{
     Rewrites every `attn.sdpa` into one fused loop nest on buffers: an
     `scf.parallel` over (batch, kv head, block of query rows of all the query
-    heads of that kv group), and inside it an `scf.for` over key blocks up to
-    the causal limit (blocks above the diagonal are skipped, not masked). Each
-    key block packs K transposed, computes the `block-q x block-k` scores with a
-    6x16 register-tiled `vector.fma` micro-kernel, applies the bias only where
-    a pair can be hidden or biased, updates the running max / running sum and
-    rescales the accumulator (online softmax), and accumulates `P V` with a
-    second 6x16 micro-kernel. No buffer of size Sq x Sk is created. The
-    tensors are bridged with `bufferization.to_buffer`/`to_tensor`.
+    heads of that kv group, so each K/V head is read once per group), and
+    inside it an `scf.for` over key blocks up to the causal limit (blocks above
+    the diagonal are skipped, not masked). Q is packed once per task,
+    transposed and pre-multiplied by `scale * log2(e)`; per key block a 6x16
+    `vector.fma` micro-kernel computes the transposed scores `K Q^T` with K
+    broadcast straight from the input, the bias is applied only on the causal
+    diagonal and for masks, the online softmax (running max, running sum,
+    rescale factor) runs in base 2 on 8 query rows at a time with an inline
+    polynomial `exp2` whose `-inf` input gives exactly 0, and a second 6x16
+    micro-kernel rescales and accumulates `P V`. No buffer of size Sq x Sk is
+    created: the scores of a task are `block-k x block-q`. The tensors are
+    bridged with `bufferization.to_buffer`/`to_tensor`.
   }];
   let options = [
     Option<"blockQ", "block-q", "int64_t", /*default=*/"48",
-           "Query rows per task (a multiple of 6)">,
-    Option<"blockK", "block-k", "int64_t", /*default=*/"64",
-           "Keys per block (a multiple of 16)">,
+           "Query rows per task (a multiple of 48)">,
+    Option<"blockK", "block-k", "int64_t", /*default=*/"96",
+           "Keys per block">,
   ];
   let dependentDialects = ["scf::SCFDialect", "memref::MemRefDialect",
                            "vector::VectorDialect", "arith::ArithDialect",
