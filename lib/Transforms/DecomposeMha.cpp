@@ -12,6 +12,9 @@
 #include "attn/Transforms/Passes.h"
 
 #include "GenericUtils.h"
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -29,7 +32,8 @@ namespace {
 
 class MhaDecomposition {
 public:
-  MhaDecomposition(OpBuilder &b, MhaOp op) : b(b), loc(op.getLoc()), op(op) {}
+  MhaDecomposition(OpBuilder &b, MhaOp op, bool kernels)
+      : b(b), loc(op.getLoc()), op(op), kernels(kernels) {}
 
   Value decompose() {
     Value x = op.getX();
@@ -64,8 +68,78 @@ private:
     return AffineMap::get(n, 0, e, ctx());
   }
 
+  /// Read-only buffer view of a tensor operand (for the kernels).
+  Value buffer(Value t) {
+    auto tt = cast<RankedTensorType>(t.getType());
+    return bufferization::ToBufferOp::create(
+               b, loc, MemRefType::get(tt.getShape(), tt.getElementType()), t,
+               true)
+        .getResult();
+  }
+
+  Value kernelResult(Value buf) {
+    auto mt = cast<MemRefType>(buf.getType());
+    auto tt = RankedTensorType::get(mt.getShape(), mt.getElementType());
+    return bufferization::ToTensorOp::create(b, loc, tt, buf, true, true)
+        .getResult();
+  }
+
+  /// Vector of 8 f32 from a rank-1 bias at `col` (zero if no bias).
+  Value biasVector(Emitter &e, Value biasBuf, Value col) {
+    if (!biasBuf)
+      return e.splat(e.f32(0.0));
+    auto bt = cast<MemRefType>(biasBuf.getType()).getElementType();
+    return e.toF32(e.vload(bt, biasBuf, {col}));
+  }
+
+  /// The projection as a micro-kernel GEMM over rows (b, s) and columns
+  /// n*hd + d, written straight into the B x N x S x hd layout.
+  Value projectWithKernel(Value in, Value w, Value bias, int64_t n,
+                          int64_t hd) {
+    Emitter e{b, loc};
+    Value inBuf = buffer(in), wBuf = buffer(w);
+    Value biasBuf = bias ? buffer(bias) : Value();
+    Type wElem = cast<MemRefType>(wBuf.getType()).getElementType();
+    auto inTy = cast<RankedTensorType>(in.getType());
+    Value bDim = e.dim(inBuf, 0), sDim = e.dim(inBuf, 1);
+    SmallVector<int64_t> shape{inTy.getDimSize(0), n, inTy.getDimSize(1), hd};
+    SmallVector<Value> dyn;
+    if (ShapedType::isDynamic(shape[0]))
+      dyn.push_back(bDim);
+    if (ShapedType::isDynamic(shape[2]))
+      dyn.push_back(sDim);
+    Value outBuf = memref::AllocOp::create(
+        b, loc, MemRefType::get(shape, b.getF32Type()), dyn,
+        b.getI64IntegerAttr(64));
+    int64_t eDim = cast<RankedTensorType>(w.getType()).getDimSize(0);
+    GemmSpec g;
+    g.numRows = e.mul(bDim, sDim);
+    g.n = n * hd;
+    g.k = eDim;
+    g.kChunk = eDim % 256 == 0 ? 256 : eDim;
+    g.loadA = [&](Value row, Value kc, Value j) {
+      return e.toF32(e.load(inBuf, {e.div(row, sDim), e.rem(row, sDim),
+                                    e.add(kc, j)}));
+    };
+    g.loadB = [&](Value kc, Value j, Value col) {
+      return e.toF32(e.vload(wElem, wBuf, {e.add(kc, j), col}));
+    };
+    g.init = [&](Value, Value col) { return biasVector(e, biasBuf, col); };
+    g.indexC = [&](Value row, Value col) {
+      Value hdv = e.idx(hd);
+      return std::pair<Value, SmallVector<Value>>(
+          outBuf, {e.div(row, sDim), e.div(col, hdv), e.rem(row, sDim),
+                   e.rem(col, hdv)});
+    };
+    emitGemm(e, g);
+    return kernelResult(outBuf);
+  }
+
   /// out[b,n,s,d] = bias[n*hd+d] + sum_e in[b,s,e] * w[e, n*hd+d]  (f32)
   Value project(Value in, Value w, Value bias, int64_t n, int64_t hd) {
+    int64_t eDim = cast<RankedTensorType>(w.getType()).getDimSize(0);
+    if (kernels && hd % kVL == 0 && !ShapedType::isDynamic(eDim))
+      return projectWithKernel(in, w, bias, n, hd);
     SmallVector<OpFoldResult> sizes{dimOf(b, loc, in, 0), b.getIndexAttr(n),
                                     dimOf(b, loc, in, 1), b.getIndexAttr(hd)};
     Value init;
@@ -99,9 +173,63 @@ private:
         .getResult(0);
   }
 
+  /// The output projection as a micro-kernel GEMM: rows (b, s), reduction
+  /// over (head, e) one head per chunk, bias and residual as the initial
+  /// value. Returns the f32 result.
+  Value outputProjectionWithKernel(Value heads, int64_t dv) {
+    Emitter e{b, loc};
+    Value x = op.getX();
+    Value headsBuf = buffer(heads), woBuf = buffer(op.getWo());
+    Value xBuf = op.getResidual() ? buffer(x) : Value();
+    Value boBuf = op.getBo() ? buffer(op.getBo()) : Value();
+    Type elem = cast<RankedTensorType>(x.getType()).getElementType();
+    auto yTy = cast<RankedTensorType>(op.getType());
+    Value bDim = e.dim(headsBuf, 0), sDim = e.dim(headsBuf, 2);
+    SmallVector<Value> dyn;
+    if (yTy.isDynamicDim(0))
+      dyn.push_back(bDim);
+    if (yTy.isDynamicDim(1))
+      dyn.push_back(sDim);
+    Value yBuf = memref::AllocOp::create(
+        b, loc, MemRefType::get(yTy.getShape(), b.getF32Type()), dyn,
+        b.getI64IntegerAttr(64));
+    GemmSpec g;
+    g.numRows = e.mul(bDim, sDim);
+    g.n = yTy.getDimSize(2);
+    g.k = op.getNumHeads() * dv;
+    g.kChunk = dv;
+    Value dvv = e.idx(dv);
+    g.loadA = [&](Value row, Value kc, Value j) {
+      return e.load(headsBuf, {e.div(row, sDim), e.div(kc, dvv),
+                               e.rem(row, sDim), j});
+    };
+    g.loadB = [&](Value kc, Value j, Value col) {
+      return e.toF32(e.vload(elem, woBuf, {e.add(kc, j), col}));
+    };
+    g.init = [&](Value row, Value col) {
+      Value v = biasVector(e, boBuf, col);
+      if (xBuf)
+        v = e.fadd(v, e.toF32(e.vload(elem, xBuf, {e.div(row, sDim),
+                                                    e.rem(row, sDim), col})));
+      return v;
+    };
+    g.indexC = [&](Value row, Value col) {
+      return std::pair<Value, SmallVector<Value>>(
+          yBuf, {e.div(row, sDim), e.rem(row, sDim), col});
+    };
+    emitGemm(e, g);
+    return kernelResult(yBuf);
+  }
+
   /// y[b,s,o] = bo[o] (+ x[b,s,o]) + sum_{h,e} heads[b,h,s,e] * wo[h*dv+e, o]
   Value outputProjection(Value heads, int64_t dv) {
     Value x = op.getX(), wo = op.getWo(), bo = op.getBo();
+    auto yTy = cast<RankedTensorType>(op.getType());
+    if (kernels && !yTy.isDynamicDim(2) && yTy.getDimSize(2) % kVL == 0) {
+      Type elem = cast<RankedTensorType>(x.getType()).getElementType();
+      Value y = outputProjectionWithKernel(heads, dv);
+      return convertTensor(b, loc, y, elem);
+    }
     Type elem = cast<RankedTensorType>(x.getType()).getElementType();
     SmallVector<OpFoldResult> sizes{dimOf(b, loc, x, 0), dimOf(b, loc, x, 1),
                                     dimOf(b, loc, wo, 1)};
@@ -158,17 +286,19 @@ private:
   OpBuilder &b;
   Location loc;
   MhaOp op;
+  bool kernels;
 };
 
 struct AttnDecomposeMhaPass
     : public attn::impl::AttnDecomposeMhaBase<AttnDecomposeMhaPass> {
+  using Base::Base;
   void runOnOperation() override {
     SmallVector<MhaOp> ops;
     getOperation().walk([&](MhaOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (MhaOp op : ops) {
       rewriter.setInsertionPoint(op);
-      Value result = MhaDecomposition(rewriter, op).decompose();
+      Value result = MhaDecomposition(rewriter, op, kernels).decompose();
       rewriter.replaceOp(op, result);
     }
   }

@@ -23,6 +23,8 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Transforms/Passes.h"
 
+#include "KernelEmitter.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -45,111 +47,6 @@ using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
-
-constexpr int64_t kVL = 8;  // f32 lanes of a 256-bit vector
-constexpr int64_t kMR = 6;  // rows of a micro-kernel tile
-constexpr int64_t kNV = 2;  // vectors per micro-kernel tile row (16 columns)
-constexpr int64_t kNR = kNV * kVL;
-
-/// Thin emission helpers over an OpBuilder at a fixed location.
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f32(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value ceilDiv(Value x, Value y) {
-    return arith::CeilDivUIOp::create(b, loc, x, y);
-  }
-  Value minS(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value maxS(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value fsub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value fmax(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value dim(Value m, int64_t i) {
-    return memref::DimOp::create(b, loc, m, i).getResult();
-  }
-  Value load(Value m, ValueRange ivs) {
-    return memref::LoadOp::create(b, loc, m, ivs);
-  }
-  void store(Value v, Value m, ValueRange ivs) {
-    memref::StoreOp::create(b, loc, v, m, ivs);
-  }
-  VectorType vecTy(Type e) { return VectorType::get({kVL}, e); }
-  Value vload(Type e, Value m, ValueRange ivs) {
-    return vector::LoadOp::create(b, loc, vecTy(e), m, ivs);
-  }
-  void vstore(Value v, Value m, ValueRange ivs) {
-    vector::StoreOp::create(b, loc, v, m, ivs);
-  }
-  Value splat(Value s) {
-    return vector::BroadcastOp::create(b, loc, vecTy(s.getType()), s);
-  }
-  Value toF32(Value v) {
-    Type e = getElementTypeOrSelf(v.getType());
-    if (e.isF32())
-      return v;
-    Type to = b.getF32Type();
-    if (auto vt = dyn_cast<VectorType>(v.getType()))
-      to = VectorType::get(vt.getShape(), to);
-    return arith::ExtFOp::create(b, loc, to, v);
-  }
-
-  /// for (iv = lb; iv < ub; iv += step) body(iv)
-  void forLoop(Value lb, Value ub, Value step,
-               function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, lb, ub, step, ValueRange{},
-                       [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard g(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(b, loc);
-                       });
-  }
-  void forLoop(int64_t lb, Value ub, int64_t step,
-               function_ref<void(Value)> body) {
-    forLoop(idx(lb), ub, idx(step), body);
-  }
-
-  /// Loop carrying values: returns the final values.
-  SmallVector<Value>
-  forLoopIter(Value lb, Value ub, Value step, ValueRange init,
-              function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-    auto op = scf::ForOp::create(
-        b, loc, lb, ub, step, init,
-        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          SmallVector<Value> next = body(iv, args);
-          scf::YieldOp::create(b, loc, next);
-        });
-    return SmallVector<Value>(op.getResults());
-  }
-
-  void ifThen(Value cond, function_ref<void()> body) {
-    auto op = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&op.getThenRegion().front());
-    body();
-  }
-};
 
 class FlashLowering {
 public:
@@ -302,7 +199,8 @@ private:
                 [&](Value r) { e.vstore(zeroV, qT, {c, r}); });
     });
     e.forLoop(0, nrows, 1, [&](Value r) {
-      auto [h, i] = rowCoords(r);
+      Value h, i;
+      std::tie(h, i) = rowCoords(r);
       e.forLoop(0, e.idx(d), 1, [&](Value c) {
         Value x = e.toF32(e.load(q, {bi, h, i, c}));
         e.store(e.fmul(x, scale), qT, {c, r});

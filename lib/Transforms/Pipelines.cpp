@@ -54,7 +54,8 @@ void mlir::attn::buildReferencePipeline(OpPassManager &pm) {
 }
 
 void mlir::attn::buildCpuPipeline(OpPassManager &pm) {
-  addTextual(pm, "func.func(attn-decompose-mha,attn-lower-sdpa-to-flash),"
+  addTextual(pm, "func.func(attn-decompose-mha{kernels=true},"
+                 "attn-lower-sdpa-to-flash),"
                  "canonicalize,cse");
   addTextual(pm, kBufferize);
   // What is left of linalg (mha's projections) becomes loops.

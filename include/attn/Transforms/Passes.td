@@ -13,9 +13,21 @@ def AttnDecomposeMha : Pass<"attn-decompose-mha", "func::FuncOp"> {
     an output projection that contracts over heads and `Dv` (folding the head
     merge), adding `bo` and the residual. Everything between the input and the
     final result is computed in f32; the result is rounded to the element type.
+
+    With `kernels`, the projections whose per-head size is a multiple of 8
+    are instead emitted as register-tiled `vector.fma` GEMM micro-kernels on
+    buffers (an `scf.parallel` over 16-column tiles, 6-row tiles, the
+    reduction in L1-sized chunks), writing the head layout directly; the
+    output projection takes `bo` and the residual as its initial value.
   }];
+  let options = [
+    Option<"kernels", "kernels", "bool", /*default=*/"false",
+           "Emit the projections as vector micro-kernels (fast) instead of linalg.generic (reference)">,
+  ];
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect",
-                           "arith::ArithDialect"];
+                           "arith::ArithDialect", "scf::SCFDialect",
+                           "memref::MemRefDialect", "vector::VectorDialect",
+                           "bufferization::BufferizationDialect"];
 }
 
 def AttnLowerSdpaToLinalg : Pass<"attn-lower-sdpa-to-linalg", "func::FuncOp"> {
