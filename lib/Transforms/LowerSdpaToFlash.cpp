@@ -236,7 +236,8 @@ private:
     // O / l -> result; fully hidden rows (l == 0) give 0.
     Value one = e.f32(1.0);
     e.forLoop(0, nrows, 1, [&](Value r) {
-      auto [h, i] = rowCoords(r);
+      Value h, i;
+      std::tie(h, i) = rowCoords(r);
       Value l = e.load(lRow, {r});
       Value hidden =
           arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OEQ, l, zero);
@@ -332,7 +333,8 @@ private:
     auto mt = cast<MemRefType>(mask.getType());
     Value log2e = e.f32(M_LOG2E);
     e.forLoop(0, nrows, 1, [&](Value r) {
-      auto [h, i] = rowCoords(r);
+      Value h, i;
+      std::tie(h, i) = rowCoords(r);
       Value mb = mt.getDimSize(0) == 1 ? e.idx(0) : e.rem(bi, e.dim(mask, 0));
       Value mh = mt.getDimSize(1) == 1 ? e.idx(0) : e.rem(h, e.dim(mask, 1));
       e.forLoop(0, nk, 1, [&](Value j) {
