@@ -27,8 +27,17 @@ build: configure
 run: build
 	$(BUILD)/bin/attn-run examples/bert_layer.mlir --check --benchmark=5
 
+# CTest's summary line ("N% tests passed, ...") is repeated last so that it
+# closes the output even when CTest lists skipped tests after it.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && { ctest --output-on-failure -j $(JOBS) 2>&1; echo $$? > ctest.rc; } \
+	  | tee ctest.log; \
+	  grep -E '^[0-9]+% tests passed' ctest.log | tail -n 1; \
+	  exit $$(cat ctest.rc)
+
+# Speed is measured here, never by tests: FMA peak, bandwidth, fused vs reference.
+bench: build
+	$(BUILD)/bin/attn-bench examples
 
 clean:
 	rm -rf $(BUILD)

@@ -16,9 +16,11 @@ llvm_config.use_default_substitutions()
 
 # Our tools first, then LLVM's (FileCheck, not, count).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=True)
 
-config.substitutions.append(("%python", "/usr/bin/python3"))
+# Debian's python3 has numpy; use_default_substitutions() defined %python as
+# whatever runs lit, and lit applies the first match: put ours first.
+config.substitutions.insert(0, ("%python", "/usr/bin/python3"))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root, "examples")))
 tools = ["attn-opt", "attn-run"]
 llvm_config.add_tool_substitutions(tools, [config.attn_tools_dir])

@@ -561,7 +561,8 @@ std::vector<uint8_t> serializeNpy(const NDArray &a) {
   return out;
 }
 
-bool writeNpy(const std::string &path, const NDArray &a, std::string &err) {
+bool stageNpy(const std::string &path, const NDArray &a, std::string &tmp,
+              std::string &err) {
   size_t expected = size_t(a.numElements()) * elemSize(a.type);
   if (a.data.size() != expected) {
     err = "cannot write " + path + ": tensor " + a.typeString() + " has " +
@@ -580,32 +581,42 @@ bool writeNpy(const std::string &path, const NDArray &a, std::string &err) {
 #else
   bytes = serializeNpy(a);
 #endif
-  std::string tmp = path + ".tmp." + std::to_string(long(::getpid()));
+  tmp = path + ".tmp." + std::to_string(long(::getpid()));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
-    err = "cannot create " + tmp + ": " + std::strerror(errno);
+    err = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
   if (!writeAll(fd, bytes.data(), bytes.size())) {
     int e = errno;
     ::close(fd);
     ::unlink(tmp.c_str());
-    err = "cannot write " + tmp + ": " + std::strerror(e);
+    err = "cannot write " + path + ": " + std::strerror(e);
     return false;
   }
   if (::close(fd) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
-    err = "cannot write " + tmp + ": " + std::strerror(e);
-    return false;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    err = "cannot rename " + tmp + " to " + path + ": " + std::strerror(e);
+    err = "cannot write " + path + ": " + std::strerror(e);
     return false;
   }
   return true;
+}
+
+bool commitNpy(const std::string &tmp, const std::string &path,
+               std::string &err) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    err = "cannot write " + path + ": " + std::strerror(e);
+    return false;
+  }
+  return true;
+}
+
+bool writeNpy(const std::string &path, const NDArray &a, std::string &err) {
+  std::string tmp;
+  return stageNpy(path, a, tmp, err) && commitNpy(tmp, path, err);
 }
 
 } // namespace attn

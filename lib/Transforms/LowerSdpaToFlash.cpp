@@ -34,6 +34,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
+#include <numeric>
 #include <limits>
 
 namespace mlir {
@@ -166,9 +167,11 @@ private:
     hk = hkIv;
     r0 = e.mul(rb, e.idx(bq));
     nrows = e.minS(e.idx(bq), e.sub(rows, r0));
-    // Score tiles cover 16 query columns, value tiles 6 query rows.
-    nQTiles = e.ceilDiv(nrows, e.idx(kNR));
+    // Value tiles cover 6 query rows, score tiles 16 query columns; the
+    // score tiles cover every row the value tiles read (BQ is a multiple of
+    // both), so no scratch is read before it is written.
     nRowTiles = e.ceilDiv(nrows, e.idx(kMR));
+    nQTiles = e.ceilDiv(e.mul(nRowTiles, e.idx(kMR)), e.idx(kNR));
     nChunks = e.mul(nQTiles, e.idx(kNV));
 
     qT = alloc({d, bq});
@@ -177,6 +180,13 @@ private:
     mRow = alloc({bq});
     lRow = alloc({bq});
     alphaRow = alloc({bq});
+    // f16/bf16: each key block of K and V is widened once into f32 scratch
+    // (8 lanes at a time) and shared by all rows of the task, instead of a
+    // scalar conversion per broadcast in the score kernel.
+    if (!elem.isF32()) {
+      kF = alloc({bk, d});
+      vF = alloc({bk, dvp});
+    }
     if (op.getCausal())
       lastKey = alloc({bq}, b.getI32Type());
 
@@ -252,7 +262,44 @@ private:
     });
   }
 
+  /// Where the kernels read key/value `j` of the block: its row in the
+  /// widened scratch (f16/bf16) or in K and V themselves.
+  Value keyRow(Value k0, Value j) { return kF ? j : e.add(k0, j); }
+
+  /// Element `c` of a key row from keyRow(), as f32.
+  Value keyElement(Value row, Value c) {
+    if (kF)
+      return e.load(kF, {row, c});
+    return e.load(k, {bi, hk, row, c});
+  }
+
+  /// Columns [col, col + 8) of a value row from keyRow(), as vector<8xf32>.
+  Value valueVector(Value row, int64_t col) {
+    if (vF)
+      return e.vload(f32(), vF, {row, e.idx(col)});
+    return loadValue(row, col);
+  }
+
+  void widenKeyBlock(Value k0, Value nk) {
+    e.forLoop(0, nk, 1, [&](Value j) {
+      Value key = e.add(k0, j);
+      if (d % kVL == 0) {
+        e.forLoop(0, e.idx(d), kVL, [&](Value c) {
+          e.vstore(e.toF32(e.vload(elem, k, {bi, hk, key, c})), kF, {j, c});
+        });
+      } else {
+        e.forLoop(0, e.idx(d), 1, [&](Value c) {
+          e.store(e.toF32(e.load(k, {bi, hk, key, c})), kF, {j, c});
+        });
+      }
+      for (int64_t col = 0; col < dvp; col += kVL)
+        e.vstore(loadValue(key, col), vF, {j, e.idx(col)});
+    });
+  }
+
   void emitKeyBlock(Value k0, Value nk) {
+    if (kF)
+      widenKeyBlock(k0, nk);
     emitScoresKernel(k0, nk);
 
     // Bias only where some pair may be hidden or biased: the causal diagonal
@@ -281,7 +328,7 @@ private:
       // in bounds and the softmax never reads those rows.
       SmallVector<Value> keys;
       for (int64_t x = 0; x < kMR; ++x)
-        keys.push_back(e.add(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
+        keys.push_back(keyRow(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
       e.forLoop(0, nQTiles, 1, [&](Value qtile) {
         Value col0 = e.mul(qtile, e.idx(kNR));
         SmallVector<Value> init(kMR * kNV, e.splat(e.f32(0.0)));
@@ -293,7 +340,7 @@ private:
                     e.vload(f32(), qT, {c, e.add(col0, e.idx(x * kVL))}));
               SmallVector<Value> next;
               for (int64_t r = 0; r < kMR; ++r) {
-                Value kv = e.splat(e.toF32(e.load(k, {bi, hk, keys[r], c})));
+                Value kv = e.splat(keyElement(keys[r], c));
                 for (int64_t x = 0; x < kNV; ++x)
                   next.push_back(vector::FMAOp::create(b, e.loc, kv, qv[x],
                                                        a[r * kNV + x]));
@@ -420,10 +467,10 @@ private:
                 alpha[r]));
         SmallVector<Value> acc = e.forLoopIter(
             e.idx(0), nk, e.idx(1), init, [&](Value j, ValueRange a) {
-              Value key = e.add(k0, j);
+              Value row = keyRow(k0, j);
               SmallVector<Value> vv;
               for (int64_t x = 0; x < kNV; ++x)
-                vv.push_back(loadValue(key, col0 + x * kVL));
+                vv.push_back(valueVector(row, col0 + x * kVL));
               SmallVector<Value> next;
               for (int64_t r = 0; r < kMR; ++r) {
                 Value p = e.splat(e.load(sT, {j, e.add(row0, e.idx(r))}));
@@ -451,18 +498,20 @@ private:
   Value bDim, hDim, sq, sk, hkv, group, rows, causalOffset;
   // Per task.
   Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI;
-  Value qT, ot, sT, mRow, lRow, alphaRow, lastKey;
+  Value qT, ot, sT, mRow, lRow, alphaRow, lastKey, kF, vF;
 };
 
 struct AttnLowerSdpaToFlashPass
     : public attn::impl::AttnLowerSdpaToFlashBase<AttnLowerSdpaToFlashPass> {
   using Base::Base;
   void runOnOperation() override {
-    // Query rows are tiled by 16 (scores) and by 6 (values).
-    if (blockQ <= 0 || blockQ % (kMR * kNR / 2) != 0 || blockK <= 0) {
+    // Query rows are tiled by 16 (scores) and 6 (values), keys by 6.
+    int64_t rowMultiple = std::lcm(kMR, kNR);
+    if (blockQ <= 0 || blockQ % rowMultiple != 0 || blockK <= 0 ||
+        blockK % kMR != 0) {
       getOperation().emitError()
           << "attn-lower-sdpa-to-flash: block-q must be a positive multiple of "
-          << kMR * kNR / 2 << " and block-k positive";
+          << rowMultiple << " and block-k a positive multiple of " << kMR;
       return signalPassFailure();
     }
     SmallVector<SdpaOp> ops;

@@ -15,6 +15,7 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/Format.h"
@@ -28,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -92,6 +94,8 @@ Options parseArgs(int argc, char **argv) {
       std::exit(0);
     } else if (is("--function")) {
       o.function = value("--function");
+      if (o.function.empty())
+        fail("--function needs a function name");
     } else if (is("--pipeline")) {
       o.pipeline = value("--pipeline");
       if (o.pipeline != "cpu" && o.pipeline != "reference")
@@ -299,6 +303,19 @@ int main(int argc, char **argv) {
       if (!filePath(in).empty() && sameFile(filePath(in), path))
         fail("output " + std::to_string(i) + " (" + path +
              ") would overwrite an input file");
+    if (sameFile(opt.file, path))
+      fail("output " + std::to_string(i) + " (" + path +
+           ") would overwrite the program " + opt.file);
+    {
+      size_t slash = path.rfind('/');
+      std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+      struct stat st;
+      if (dir.empty())
+        dir = "/";
+      if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        fail("output " + std::to_string(i) + ": cannot write " + path +
+             ": no such directory " + dir);
+    }
     for (size_t j = 0; j < i; ++j)
       if (filePath(opt.outputs[j]) == path)
         fail("outputs " + std::to_string(j) + " and " + std::to_string(i) +
@@ -324,6 +341,16 @@ int main(int argc, char **argv) {
 
   // Compile.
   auto t0 = std::chrono::steady_clock::now();
+  // Only the chosen function (and what it references) is compiled.
+  {
+    SymbolTable symbols(*module);
+    SmallVector<func::FuncOp> unused;
+    for (auto f : module->getOps<func::FuncOp>())
+      if (f != fn && SymbolTable::symbolKnownUseEmpty(f, *module))
+        unused.push_back(f);
+    for (auto f : unused)
+      f.erase();
+  }
   auto compiled = CompiledModule::compile(*module, opt.pipeline, err);
   if (!compiled)
     fail(err);
@@ -389,10 +416,24 @@ int main(int argc, char **argv) {
       rc = kExitCheckFailed;
   }
 
-  // Write the outputs only now that the run succeeded.
-  for (size_t i = 0; i < opt.outputs.size(); ++i)
-    if (!writeNpy(opt.outputs[i], outputs[i], err))
+  // Write the outputs only now that the run succeeded, all or nothing: every
+  // file is staged next to its target first, then all are renamed.
+  std::vector<std::string> staged;
+  for (size_t i = 0; i < opt.outputs.size(); ++i) {
+    std::string tmp;
+    if (!stageNpy(opt.outputs[i], outputs[i], tmp, err)) {
+      for (const std::string &t : staged)
+        ::unlink(t.c_str());
       fail("output " + std::to_string(i) + ": " + err);
+    }
+    staged.push_back(tmp);
+  }
+  for (size_t i = 0; i < opt.outputs.size(); ++i)
+    if (!commitNpy(staged[i], opt.outputs[i], err)) {
+      for (size_t j = i + 1; j < staged.size(); ++j)
+        ::unlink(staged[j].c_str());
+      fail("output " + std::to_string(i) + ": " + err);
+    }
 
   if (opt.benchmark > 0) {
     std::vector<double> ms;

@@ -26,6 +26,15 @@ std::vector<uint8_t> serializeNpy(const NDArray &a);
 /// An existing file at `path` is untouched if anything fails.
 bool writeNpy(const std::string &path, const NDArray &a, std::string &err);
 
+/// The two halves of writeNpy, for writing several files all-or-nothing:
+/// stageNpy writes the image next to `path` (setting `tmp`), commitNpy
+/// renames it into place. A staged file that will not be committed must be
+/// removed by the caller (unlink(tmp)).
+bool stageNpy(const std::string &path, const NDArray &a, std::string &tmp,
+              std::string &err);
+bool commitNpy(const std::string &tmp, const std::string &path,
+               std::string &err);
+
 } // namespace attn
 
 #endif // ATTN_SUPPORT_NPY_H
