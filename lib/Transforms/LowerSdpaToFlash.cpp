@@ -49,6 +49,11 @@ using namespace mlir::attn;
 
 namespace {
 
+/// Below this many (batch, kv head, row block) tasks, the keys are split.
+constexpr int64_t kMinTasks = 16;
+/// Keys per tile of the narrow (<= 6 query rows, D % 8 != 0) score kernel.
+constexpr int64_t kNarrowKeys = 8;
+
 class FlashLowering {
 public:
   FlashLowering(OpBuilder &b, SdpaOp op, int64_t blockQ, int64_t blockK)
@@ -94,20 +99,56 @@ public:
         b, loc, MemRefType::get(rt.getShape(), rt.getElementType()), dynSizes,
         b.getI64IntegerAttr(64));
 
-    Value numBlocks = e.ceilDiv(rows, e.idx(bq));
+    numBlocks = e.ceilDiv(rows, e.idx(bq));
+    // Flash-decoding: with fewer than kMinTasks (batch, kv head, row block)
+    // tasks -- decode steps, a single kv head -- the key range of each row
+    // block is split into nSplit parts that run as tasks of their own; each
+    // leaves its running max, sum and unnormalized accumulator in partial
+    // buffers, and a second parallel loop combines them.
+    Value tasks = e.mul(e.mul(bDim, hkv), numBlocks);
+    Value maxKeyBlocks = e.maxS(e.ceilDiv(sk, e.idx(bk)), e.idx(1));
+    nSplit = e.minS(e.maxS(e.ceilDiv(e.idx(kMinTasks), e.maxS(tasks, e.idx(1))),
+                           e.idx(1)),
+                    maxKeyBlocks);
+    splitting = e.cmp(arith::CmpIPredicate::sgt, nSplit, e.idx(1));
+    Value slots = e.select(splitting, e.mul(tasks, nSplit), e.idx(0));
+    pO = memref::AllocOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic, bq, dvp}, f32()),
+        ValueRange{slots}, b.getI64IntegerAttr(64));
+    pM = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, bq}, f32()),
+        ValueRange{slots}, b.getI64IntegerAttr(64));
+    pL = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, bq}, f32()),
+        ValueRange{slots}, b.getI64IntegerAttr(64));
     scf::ParallelOp::create(
-        b, loc, ValueRange{e.idx(0), e.idx(0), e.idx(0)},
-        ValueRange{bDim, hkv, numBlocks},
-        ValueRange{e.idx(1), e.idx(1), e.idx(1)},
+        b, loc, ValueRange{e.idx(0), e.idx(0), e.idx(0), e.idx(0)},
+        ValueRange{bDim, hkv, numBlocks, nSplit},
+        ValueRange{e.idx(1), e.idx(1), e.idx(1), e.idx(1)},
         [&](OpBuilder &nb, Location nl, ValueRange ivs) {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
           auto scope = memref::AllocaScopeOp::create(b, nl, TypeRange{});
           Block *body = b.createBlock(&scope.getBodyRegion());
           b.setInsertionPointToStart(body);
-          emitTask(ivs[0], ivs[1], ivs[2]);
+          emitTask(ivs[0], ivs[1], ivs[2], ivs[3]);
           memref::AllocaScopeReturnOp::create(b, nl, ValueRange{});
         });
+    e.ifThen(splitting, [&] {
+      scf::ParallelOp::create(
+          b, loc, ValueRange{e.idx(0), e.idx(0), e.idx(0)},
+          ValueRange{bDim, hkv, numBlocks},
+          ValueRange{e.idx(1), e.idx(1), e.idx(1)},
+          [&](OpBuilder &nb, Location nl, ValueRange ivs) {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(nb.getInsertionBlock(),
+                                nb.getInsertionPoint());
+            emitCombine(ivs[0], ivs[1], ivs[2]);
+          });
+    });
+    // pO/pM/pL are freed by the buffer-deallocation pipeline after their
+    // last use.
     return bufferization::ToTensorOp::create(b, loc, rt, out,
                                              /*restrict=*/true,
                                              /*writable=*/true)
@@ -162,19 +203,34 @@ private:
     return e.fmul(p, pow2n);
   }
 
-  void emitTask(Value bIv, Value hkIv, Value rb) {
+  /// Index of the partial-result slot of split `sp` of row block `rb`.
+  Value slotOf(Value bIv, Value hkIv, Value rb, Value sp) {
+    Value t = e.add(e.mul(e.add(e.mul(bIv, hkv), hkIv), numBlocks), rb);
+    return e.add(e.mul(t, nSplit), sp);
+  }
+
+  void setRowBlock(Value bIv, Value hkIv, Value rb) {
     bi = bIv;
     hk = hkIv;
     r0 = e.mul(rb, e.idx(bq));
     nrows = e.minS(e.idx(bq), e.sub(rows, r0));
+  }
+
+  void emitTask(Value bIv, Value hkIv, Value rb, Value sp) {
+    setRowBlock(bIv, hkIv, rb);
     // Value tiles cover 6 query rows, score tiles 16 query columns; the
     // score tiles cover every row the value tiles read (BQ is a multiple of
     // both), so no scratch is read before it is written.
     nRowTiles = e.ceilDiv(nrows, e.idx(kMR));
     nQTiles = e.ceilDiv(e.mul(nRowTiles, e.idx(kMR)), e.idx(kNR));
-    nChunks = e.mul(nQTiles, e.idx(kNV));
+    // At most one 6-row value tile: narrow score tiles, one softmax chunk.
+    narrow = e.cmp(arith::CmpIPredicate::sle, nrows, e.idx(kMR));
+    nChunks = e.select(narrow, e.idx(1), e.mul(nQTiles, e.idx(kNV)));
 
     qT = alloc({d, bq});
+    // Row-major copy of the packed queries for the decode dot kernel.
+    if (d % kVL == 0)
+      qR = alloc({bq, d});
     ot = alloc({bq, dvp});
     sT = alloc({bk, bq});
     mRow = alloc({bq});
@@ -212,8 +268,10 @@ private:
       Value h, i;
       std::tie(h, i) = rowCoords(r);
       e.forLoop(0, e.idx(d), 1, [&](Value c) {
-        Value x = e.toF32(e.load(q, {bi, h, i, c}));
-        e.store(e.fmul(x, scale), qT, {c, r});
+        Value x = e.fmul(e.toF32(e.load(q, {bi, h, i, c})), scale);
+        e.store(x, qT, {c, r});
+        if (qR)
+          e.store(x, qR, {r, c});
       });
       if (op.getCausal()) {
         // Row r sees keys j <= i + Sk - Sq.
@@ -235,13 +293,37 @@ private:
     if (op.getCausal())
       keyEnd = e.maxS(e.idx(0),
                       e.minS(sk, e.add(e.add(maxI, causalOffset), e.idx(1))));
-    Value numKeyBlocks = e.ceilDiv(keyEnd, e.idx(bk));
+    Value blockKeys = e.idx(bk);
+    Value numKeyBlocks = e.ceilDiv(keyEnd, blockKeys);
+    // This task's share of the key blocks (all of them unless splitting).
+    Value perSplit = e.ceilDiv(numKeyBlocks, nSplit);
+    Value kbBegin = e.minS(e.mul(sp, perSplit), numKeyBlocks);
+    Value kbEnd = e.minS(e.add(kbBegin, perSplit), numKeyBlocks);
 
-    e.forLoop(0, numKeyBlocks, 1, [&](Value kb) {
-      Value k0 = e.mul(kb, e.idx(bk));
-      Value nk = e.minS(e.idx(bk), e.sub(keyEnd, k0));
+    e.forLoop(kbBegin, kbEnd, e.idx(1), [&](Value kb) {
+      Value k0 = e.mul(kb, blockKeys);
+      Value nk = e.minS(blockKeys, e.sub(keyEnd, k0));
       emitKeyBlock(k0, nk);
     });
+
+    auto ifOp = scf::IfOp::create(b, e.loc, splitting, /*withElse=*/true);
+    {
+      // Partial state for the combine step.
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value slot = slotOf(bIv, hkIv, rb, sp);
+      e.forLoop(0, e.idx(bq), kVL, [&](Value r) {
+        e.vstore(e.vload(f32(), mRow, {r}), pM, {slot, r});
+        e.vstore(e.vload(f32(), lRow, {r}), pL, {slot, r});
+      });
+      e.forLoop(0, nrows, 1, [&](Value r) {
+        e.forLoop(0, e.idx(dvp), kVL, [&](Value c) {
+          e.vstore(e.vload(f32(), ot, {r, c}), pO, {slot, r, c});
+        });
+      });
+    }
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&ifOp.getElseRegion().front());
 
     // O / l -> result; fully hidden rows (l == 0) give 0.
     Value one = e.f32(1.0);
@@ -255,6 +337,54 @@ private:
                            arith::DivFOp::create(b, e.loc, one, l));
       e.forLoop(0, e.idx(dv), 1, [&](Value c) {
         Value x = e.fmul(e.load(ot, {r, c}), inv);
+        if (!elem.isF32())
+          x = arith::TruncFOp::create(b, e.loc, elem, x);
+        e.store(x, out, {bi, h, i, c});
+      });
+    });
+  }
+
+  /// Combines the nSplit partial states of one row block:
+  /// M = max m_s, w_s = 2^(m_s - M), l = sum w_s l_s, o = sum w_s o_s / l.
+  void emitCombine(Value bIv, Value hkIv, Value rb) {
+    setRowBlock(bIv, hkIv, rb);
+    Value zero = e.f32(0.0), one = e.f32(1.0);
+    Value base = slotOf(bIv, hkIv, rb, e.idx(0));
+    Value slotEnd = e.add(base, nSplit);
+    e.forLoop(0, nrows, 1, [&](Value r) {
+      Value h, i;
+      std::tie(h, i) = rowCoords(r);
+      Value mMax = e.forLoopIter(base, slotEnd, e.idx(1), {negInf()},
+                                 [&](Value slot, ValueRange a) {
+                                   return SmallVector<Value>{
+                                       e.fmax(a[0], e.load(pM, {slot, r}))};
+                                 })[0];
+      Value allHidden = arith::CmpFOp::create(
+          b, e.loc, arith::CmpFPredicate::OEQ, mMax, negInf());
+      Value shift = e.select(allHidden, zero, mMax);
+      auto weight = [&](Value slot) {
+        return math::Exp2Op::create(b, e.loc,
+                                    e.fsub(e.load(pM, {slot, r}), shift))
+            .getResult();
+      };
+      Value l = e.forLoopIter(base, slotEnd, e.idx(1), {zero},
+                              [&](Value slot, ValueRange a) {
+                                return SmallVector<Value>{e.fadd(
+                                    a[0], e.fmul(weight(slot),
+                                                 e.load(pL, {slot, r})))};
+                              })[0];
+      Value hidden =
+          arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OEQ, l, zero);
+      Value inv = e.select(hidden, zero,
+                           arith::DivFOp::create(b, e.loc, one, l));
+      e.forLoop(0, e.idx(dv), 1, [&](Value c) {
+        Value o = e.forLoopIter(base, slotEnd, e.idx(1), {zero},
+                                [&](Value slot, ValueRange a) {
+                                  return SmallVector<Value>{e.fadd(
+                                      a[0], e.fmul(weight(slot),
+                                                   e.load(pO, {slot, r, c})))};
+                                })[0];
+        Value x = e.fmul(o, inv);
         if (!elem.isF32())
           x = arith::TruncFOp::create(b, e.loc, elem, x);
         e.store(x, out, {bi, h, i, c});
@@ -317,39 +447,110 @@ private:
     emitValueKernel(k0, nk);
   }
 
-  // sT[j][r] = sum_c k[b, hk, k0 + j, c] * qT[c][r]: 6 keys x 16 query rows
-  // per tile, K broadcast straight from the input (no packing).
+  // sT[j][r] = sum_c k[b, hk, k0 + j, c] * qT[c][r], K broadcast straight
+  // from the input (no packing). Tiles of 6 keys x 16 query rows; a task
+  // with at most 6 rows (decode) uses 12 keys x 8 rows instead, so that a
+  // few live rows do not pay for 16.
   void emitScoresKernel(Value k0, Value nk) {
-    Value nKeyTiles = e.ceilDiv(nk, e.idx(kMR));
-    Value lastValid = e.sub(nk, e.idx(1));
-    e.forLoop(0, nKeyTiles, 1, [&](Value kt) {
-      Value j0 = e.mul(kt, e.idx(kMR));
-      // Keys past the block's end are clamped to its last one: the loads stay
-      // in bounds and the softmax never reads those rows.
-      SmallVector<Value> keys;
-      for (int64_t x = 0; x < kMR; ++x)
-        keys.push_back(keyRow(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
-      e.forLoop(0, nQTiles, 1, [&](Value qtile) {
-        Value col0 = e.mul(qtile, e.idx(kNR));
-        SmallVector<Value> init(kMR * kNV, e.splat(e.f32(0.0)));
+    auto ifOp = scf::IfOp::create(b, e.loc, narrow, /*withElse=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    if (qR)
+      emitScoresDot(k0, nk);
+    else
+      emitScoresTiles(k0, nk, kNarrowKeys, 1, e.idx(1));
+    b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+    emitScoresTiles(k0, nk, kMR, kNV, nQTiles);
+  }
+
+  /// Few query rows (decode): dot products along D instead. Each key row is
+  /// streamed once with contiguous vector loads, against 4 query rows (kept
+  /// row-major in qR) and 2 keys at a time -- 8 accumulators, horizontal
+  /// sums at the end. Rows past the block and the odd last key are clamped.
+  void emitScoresDot(Value k0, Value nk) {
+    constexpr int64_t kRows = 4, kKeys = 2;
+    Value lastKey = e.sub(nk, e.idx(1)), lastRow = e.sub(nrows, e.idx(1));
+    e.forLoop(0, e.ceilDiv(nrows, e.idx(kRows)), 1, [&](Value g) {
+      SmallVector<Value> rowIdx;
+      for (int64_t x = 0; x < kRows; ++x)
+        rowIdx.push_back(
+            e.minS(e.add(e.mul(g, e.idx(kRows)), e.idx(x)), lastRow));
+      e.forLoop(0, e.ceilDiv(nk, e.idx(kKeys)), 1, [&](Value jp) {
+        SmallVector<Value> js, rowsK;
+        for (int64_t y = 0; y < kKeys; ++y) {
+          js.push_back(
+              e.minS(e.add(e.mul(jp, e.idx(kKeys)), e.idx(y)), lastKey));
+          rowsK.push_back(keyRow(k0, js.back()));
+        }
+        // The value kernel walks these V rows column tile by column tile
+        // (a 4*Dv-byte stride): fetch them now, while the keys stream.
+        if (!vF)
+          for (int64_t y = 0; y < kKeys; ++y)
+            for (int64_t col = 0; col < dv; col += 64 / 4)
+              memref::PrefetchOp::create(
+                  b, e.loc, v, ValueRange{bi, hk, rowsK[y], e.idx(col)},
+                  b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                  b.getBoolAttr(true));
+        SmallVector<Value> init(kRows * kKeys, e.splat(e.f32(0.0)));
         SmallVector<Value> acc = e.forLoopIter(
-            e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
-              SmallVector<Value> qv;
-              for (int64_t x = 0; x < kNV; ++x)
-                qv.push_back(
-                    e.vload(f32(), qT, {c, e.add(col0, e.idx(x * kVL))}));
+            e.idx(0), e.idx(d), e.idx(kVL), init, [&](Value c, ValueRange a) {
+              SmallVector<Value> kv;
+              for (int64_t y = 0; y < kKeys; ++y)
+                kv.push_back(kF ? e.vload(f32(), kF, {rowsK[y], c})
+                                : e.vload(f32(), k, {bi, hk, rowsK[y], c}));
               SmallVector<Value> next;
-              for (int64_t r = 0; r < kMR; ++r) {
-                Value kv = e.splat(keyElement(keys[r], c));
-                for (int64_t x = 0; x < kNV; ++x)
-                  next.push_back(vector::FMAOp::create(b, e.loc, kv, qv[x],
-                                                       a[r * kNV + x]));
+              for (int64_t x = 0; x < kRows; ++x) {
+                Value qv = e.vload(f32(), qR, {rowIdx[x], c});
+                for (int64_t y = 0; y < kKeys; ++y)
+                  next.push_back(vector::FMAOp::create(b, e.loc, qv, kv[y],
+                                                       a[x * kKeys + y]));
               }
               return next;
             });
-        for (int64_t r = 0; r < kMR; ++r)
-          for (int64_t x = 0; x < kNV; ++x)
-            e.vstore(acc[r * kNV + x], sT,
+        for (int64_t x = 0; x < kRows; ++x)
+          for (int64_t y = 0; y < kKeys; ++y)
+            e.store(vector::ReductionOp::create(b, e.loc,
+                                                vector::CombiningKind::ADD,
+                                                acc[x * kKeys + y]),
+                    sT, {js[y], rowIdx[x]});
+      });
+    });
+  }
+
+  void emitScoresTiles(Value k0, Value nk, int64_t keysPerTile,
+                       int64_t vecsPerTile, Value numQTiles) {
+    int64_t rowsPerTile = vecsPerTile * kVL;
+    Value nKeyTiles = e.ceilDiv(nk, e.idx(keysPerTile));
+    Value lastValid = e.sub(nk, e.idx(1));
+    e.forLoop(0, nKeyTiles, 1, [&](Value kt) {
+      Value j0 = e.mul(kt, e.idx(keysPerTile));
+      // Keys past the block's end are clamped to its last one: the loads stay
+      // in bounds and the softmax never reads those rows.
+      SmallVector<Value> keys;
+      for (int64_t x = 0; x < keysPerTile; ++x)
+        keys.push_back(keyRow(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
+      e.forLoop(0, numQTiles, 1, [&](Value qtile) {
+        Value col0 = e.mul(qtile, e.idx(rowsPerTile));
+        SmallVector<Value> init(keysPerTile * vecsPerTile,
+                                e.splat(e.f32(0.0)));
+        SmallVector<Value> acc = e.forLoopIter(
+            e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
+              SmallVector<Value> qv;
+              for (int64_t x = 0; x < vecsPerTile; ++x)
+                qv.push_back(
+                    e.vload(f32(), qT, {c, e.add(col0, e.idx(x * kVL))}));
+              SmallVector<Value> next;
+              for (int64_t r = 0; r < keysPerTile; ++r) {
+                Value kv = e.splat(keyElement(keys[r], c));
+                for (int64_t x = 0; x < vecsPerTile; ++x)
+                  next.push_back(vector::FMAOp::create(
+                      b, e.loc, kv, qv[x], a[r * vecsPerTile + x]));
+              }
+              return next;
+            });
+        for (int64_t r = 0; r < keysPerTile; ++r)
+          for (int64_t x = 0; x < vecsPerTile; ++x)
+            e.vstore(acc[r * vecsPerTile + x], sT,
                      {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
       });
     });
@@ -496,22 +697,25 @@ private:
   int64_t d = 0, dv = 0, dvp = 0;
   Value q, k, v, mask, out;
   Value bDim, hDim, sq, sk, hkv, group, rows, causalOffset;
+  Value numBlocks, nSplit, splitting, pO, pM, pL;
   // Per task.
-  Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI;
-  Value qT, ot, sT, mRow, lRow, alphaRow, lastKey, kF, vF;
+  Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI, narrow;
+  Value qT, qR, ot, sT, mRow, lRow, alphaRow, lastKey, kF, vF;
 };
 
 struct AttnLowerSdpaToFlashPass
     : public attn::impl::AttnLowerSdpaToFlashBase<AttnLowerSdpaToFlashPass> {
   using Base::Base;
   void runOnOperation() override {
-    // Query rows are tiled by 16 (scores) and 6 (values), keys by 6.
+    // Query rows are tiled by 16 (scores) and 6 (values), keys by 6 or 12.
     int64_t rowMultiple = std::lcm(kMR, kNR);
+    int64_t keyMultiple = std::lcm(kMR, kNarrowKeys);
     if (blockQ <= 0 || blockQ % rowMultiple != 0 || blockK <= 0 ||
-        blockK % kMR != 0) {
+        blockK % keyMultiple != 0) {
       getOperation().emitError()
           << "attn-lower-sdpa-to-flash: block-q must be a positive multiple of "
-          << rowMultiple << " and block-k a positive multiple of " << kMR;
+          << rowMultiple << " and block-k a positive multiple of "
+          << keyMultiple;
       return signalPassFailure();
     }
     SmallVector<SdpaOp> ops;

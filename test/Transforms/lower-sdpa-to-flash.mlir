@@ -16,12 +16,12 @@
 // RUN:   | FileCheck %s --check-prefix=ERR
 // RUN: %expect_exit 2 attn-opt %s --pass-pipeline='builtin.module(func.func(attn-lower-sdpa-to-flash{block-k=0}))' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ERR
-// A block-k that is not a multiple of the 6-key score tile would let the
+// A block-k that is not a multiple of the score tiles (6 and 8 keys) would let the
 // kernel write past the scores scratch: refused.
 // RUN: %expect_exit 2 attn-opt %s --pass-pipeline='builtin.module(func.func(attn-lower-sdpa-to-flash{block-k=32}))' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ERR
 
-// ERR: error: attn-lower-sdpa-to-flash: block-q must be a positive multiple of 48 and block-k a positive multiple of 6
+// ERR: error: attn-lower-sdpa-to-flash: block-q must be a positive multiple of 48 and block-k a positive multiple of 24
 
 // attn-lower-sdpa-to-flash: attn.sdpa becomes one fused loop nest on buffers.
 // No attn.sdpa is left, the only heap allocation is the result (every
@@ -58,7 +58,12 @@
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x512x64xf32>
 // CHECK-NEXT:    %[[C48:.*]] = arith.constant 48 : index
 // CHECK-NEXT:    %[[NB:.*]] = arith.ceildivui %[[ROWS]], %[[C48]] : index
-// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^)]*]]) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %[[NB]]) step
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^,]*]], %[[SP:[^)]*]]) = (%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %[[NB]], %{{.*}}) step
 // CHECK-NEXT:      memref.alloca_scope {
 // Rows of the block: r0 = rb * 48, nrows = min(48, rows - r0).
 // CHECK-NEXT:        %[[BQ:.*]] = arith.constant 48 : index
@@ -66,6 +71,7 @@
 // CHECK:             %[[NROWS:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 // Scratch on the task's stack: qT, ot, sT, m, l, alpha; no lastKey (not causal).
 // CHECK:             %[[QT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<64x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        %[[OT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        %[[ST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        %[[M:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -88,7 +94,7 @@
 // Key blocks of 96 over all of Sk (no causal limit).
 // CHECK:             %[[C96:.*]] = arith.constant 96 : index
 // CHECK-NEXT:        %[[NKB:.*]] = arith.ceildivui %[[SK]], %[[C96]] : index
-// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %[[NKB]] step
+// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
 // CHECK:               %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[NK:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 //
@@ -202,12 +208,12 @@
 // NEG-LABEL: func.func @sdpa_f32
 // No Sq x Sk buffer, no bias (no scf.if, no select on scores), f32 throughout.
 // NEG-NOT:   512x512
-// NEG-NOT:   scf.if
+// NEG-NOT:   arith.cmpi sle, %{{.*}} : vector<8xi32>
 // NEG-NOT:   memref<48xi32>
 // NEG-NOT:   vector.maskedload
 // NEG-NOT:   arith.extf
 // NEG-NOT:   arith.truncf
-// NEG-NOT:   math.exp
+// NEG-NOT:   math.exp %
 func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,
                     %v: tensor<1x8x512x64xf32>) -> tensor<1x8x512x64xf32> {
   %o = attn.sdpa %q, %k, %v
@@ -235,11 +241,17 @@ func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,
 // CHECK-NEXT:    %[[ROWS:.*]] = arith.muli %[[G]], %[[SQ]] : index
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x100x64xf32>
 // CHECK:         %[[NB:.*]] = arith.ceildivui %[[ROWS]], %{{.*}} : index
-// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^)]*]]) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %[[NB]]) step
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^,]*]], %[[SP:[^)]*]]) = (%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %[[NB]], %{{.*}}) step
 // CHECK-NEXT:      memref.alloca_scope {
 // CHECK:             %[[R0:.*]] = arith.muli %[[RB]], %{{.*}} : index
 // CHECK:             %[[NROWS:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 // CHECK:             %[[QT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<64x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        %[[OT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        %[[ST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -256,14 +268,16 @@ func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,
 // CHECK-NEXT:          arith.mulf %[[QX]], %[[SCALE]] : f32
 // All of Sk = 130: two key blocks, the second partial.
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[SK]], %{{.*}} : index
-// CHECK:             scf.for %{{.*}} = %{{.*}} to %[[NKB]] step
+// CHECK:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step
 // CHECK:               :12 = scf.for
 // CHECK:                 memref.load %[[KB]][%[[BI]], %[[HK]], %{{.*}}, %{{.*}}] : memref<2x2x130x64xf32>
 // CHECK-COUNT-12:        vector.fma
 // CHECK:               :12 = scf.for
 // CHECK:                 vector.load %[[VB]][%[[BI]], %[[HK]], %{{.*}}, %{{.*}}] : memref<2x2x130x64xf32>, vector<8xf32>
 // CHECK-COUNT-12:        vector.fma
-// Result rows go back to (query head, query index) of the group.
+// Result rows go back to (query head, query index) of the group (when the
+// keys are not split; otherwise the combine step does it).
+// CHECK:             } else {
 // CHECK:             scf.for %[[FR:.*]] = %{{.*}} to %[[NROWS]] step
 // CHECK-NEXT:          %[[FROW:.*]] = arith.addi %[[R0]], %[[FR]] : index
 // CHECK-NEXT:          %[[FGH:.*]] = arith.divui %[[FROW]], %[[SQ]] : index
@@ -276,7 +290,7 @@ func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,
 // NEG-LABEL: func.func @sdpa_gqa
 // NEG-NOT:   130x100
 // NEG-NOT:   100x130
-// NEG-NOT:   scf.if
+// NEG-NOT:   arith.cmpi sle, %{{.*}} : vector<8xi32>
 func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
                     %v: tensor<2x2x130x64xf32>) -> tensor<2x8x100x64xf32> {
   %o = attn.sdpa %q, %k, %v {scale = 0.5 : f32}
@@ -301,15 +315,23 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK:         %[[ROWS:.*]] = arith.muli %{{.*}}, %[[SQ]] : index
 // CHECK-NEXT:    %[[OFF:.*]] = arith.subi %[[SK]], %[[SQ]] : index
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x128x64xf32>
-// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^)]*]]) =
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK:         scf.parallel (%[[BI:[^,]*]], %[[HK:[^,]*]], %[[RB:[^,]*]], %[[SP:[^)]*]]) =
 // CHECK-NEXT:      memref.alloca_scope {
 // CHECK:             %[[R0:.*]] = arith.muli %[[RB]], %{{.*}} : index
 // CHECK:             %[[NROWS:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 // CHECK:             %[[NRT:.*]] = arith.ceildivui %[[NROWS]], %{{.*}} : index
 // CHECK:             %[[NRT6:.*]] = arith.muli %[[NRT]], %{{.*}} : index
 // CHECK:             %[[NQT:.*]] = arith.ceildivui %[[NRT6]], %{{.*}} : index
-// CHECK:             %[[NCH:.*]] = arith.muli %[[NQT]], %{{.*}} : index
+// CHECK:             %[[NCH2:.*]] = arith.muli %[[NQT]], %{{.*}} : index
+// At most 6 rows (decode) use one softmax chunk of 8.
+// CHECK-NEXT:        %[[NCH:.*]] = arith.select %{{.*}}, %{{.*}}, %[[NCH2]] : index
 // CHECK:             %[[QT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<64x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        %[[ST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -341,9 +363,8 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        %[[LIMS:.*]] = arith.minsi %[[SK]], %[[LIM1]] : index
 // CHECK-NEXT:        %[[KEND:.*]] = arith.maxsi %{{.*}}, %[[LIMS]] : index
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[KEND]], %{{.*}} : index
-// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %[[NKB]] step
-// CHECK-NEXT:          %[[BK:.*]] = arith.constant 96 : index
-// CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %[[BK]] : index
+// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[REST:.*]] = arith.subi %[[KEND]], %[[K0]] : index
 // CHECK-NEXT:          %[[NK:.*]] = arith.minsi %{{.*}}, %[[REST]] : index
 // CHECK:               :12 = scf.for
@@ -396,8 +417,14 @@ func.func @sdpa_causal(%q: tensor<1x4x128x64xf32>, %k: tensor<1x4x256x64xf32>,
 // CHECK-NEXT:    bufferization.to_buffer %[[V]] read_only
 // CHECK-NEXT:    %[[MB:.*]] = bufferization.to_buffer %[[MASK]] read_only : tensor<1x4x64x64xi1> to memref<1x4x64x64xi1>
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x64x32xf32>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:         scf.parallel
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        %[[ST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -426,7 +453,7 @@ func.func @sdpa_causal(%q: tensor<1x4x128x64xf32>, %k: tensor<1x4x256x64xf32>,
 // CHECK:         bufferization.to_tensor %[[OUT]] restrict writable
 //
 // NEG-LABEL: func.func @sdpa_mask_i1
-// NEG-NOT:   scf.if
+// NEG-NOT:   arith.cmpi sle, %{{.*}} : vector<8xi32>
 // NEG-NOT:   memref<48xi32>
 func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
                         %v: tensor<2x4x64x32xf32>, %m: tensor<1x4x64x64xi1>)
@@ -444,8 +471,14 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 // CHECK-SAME:    %[[MASK:[^:]*]]: tensor<2x1x64x64xi1>)
 // CHECK:         %[[MB:.*]] = bufferization.to_buffer %[[MASK]] read_only : tensor<2x1x64x64xi1> to memref<2x1x64x64xi1>
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x64x32xf32>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:         scf.parallel (%[[BI:[^,]*]], %{{[^,]*}}, %{{[^)]*}}) =
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -467,7 +500,6 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 // CHECK:               :12 = scf.for
 //
 // NEG-LABEL: func.func @sdpa_causal_mask_i1
-// NEG-NOT:   scf.if
 func.func @sdpa_causal_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
                                %v: tensor<2x4x64x32xf32>, %m: tensor<2x1x64x64xi1>)
     -> tensor<2x4x64x32xf32> {
@@ -484,7 +516,13 @@ func.func @sdpa_causal_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf
 // CHECK-SAME:    %[[MASK:[^:]*]]: tensor<1x2x64x80xf32>)
 // CHECK:         %[[MB:.*]] = bufferization.to_buffer %[[MASK]] read_only : tensor<1x2x64x80xf32> to memref<1x2x64x80xf32>
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x64x32xf32>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        %[[ST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -502,7 +540,7 @@ func.func @sdpa_causal_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf
 // CHECK:         bufferization.to_tensor %[[OUT]] restrict writable
 //
 // NEG-LABEL: func.func @sdpa_mask_f32
-// NEG-NOT:   scf.if
+// NEG-NOT:   arith.cmpi sle, %{{.*}} : vector<8xi32>
 // NEG-NOT:   memref<{{.*}}xi1>
 func.func @sdpa_mask_f32(%q: tensor<1x2x64x32xf32>, %k: tensor<1x2x80x32xf32>,
                          %v: tensor<1x2x80x32xf32>, %m: tensor<1x2x64x80xf32>)
@@ -525,7 +563,13 @@ func.func @sdpa_mask_f32(%q: tensor<1x2x64x32xf32>, %k: tensor<1x2x80x32xf32>,
 // CHECK-NEXT:    %[[VB:.*]] = bufferization.to_buffer %[[V]] read_only : tensor<1x2x64x32xf16> to memref<1x2x64x32xf16>
 // CHECK-NEXT:    %[[MB:.*]] = bufferization.to_buffer %[[MASK]] read_only : tensor<1x1x64x64xf16> to memref<1x1x64x64xf16>
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x64x32xf16>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:             %[[QT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        %[[OT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -576,7 +620,13 @@ func.func @sdpa_f16(%q: tensor<1x2x64x32xf16>, %k: tensor<1x2x64x32xf16>,
 // bf16: the same widening and rounding.
 // CHECK-LABEL: func.func @sdpa_bf16
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x64x32xbf16>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -605,7 +655,13 @@ func.func @sdpa_bf16(%q: tensor<1x2x64x32xbf16>, %k: tensor<1x2x64x32xbf16>,
 // CHECK-SAME:    %[[V:[^:]*]]: tensor<1x2x64x20xf32>)
 // CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]] read_only : tensor<1x2x64x20xf32> to memref<1x2x64x20xf32>
 // CHECK:         %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x64x20xf32>
+// Flash-decoding: fewer than 16 tasks split the keys; the partial states
+// are empty otherwise.
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x{{[0-9]+}}xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<32x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        %[[OT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -658,8 +714,12 @@ func.func @sdpa_dv20(%q: tensor<1x2x64x32xf32>, %k: tensor<1x2x64x32xf32>,
 // CHECK:         %[[SK:.*]] = memref.dim %[[KB]], %{{.*}} : memref<?x?x?x64xf32>
 // CHECK:         %[[HKV:.*]] = memref.dim %[[KB]], %{{.*}} : memref<?x?x?x64xf32>
 // CHECK:         %[[OUT:.*]] = memref.alloc(%[[B]], %[[H]], %[[SQ]]) {alignment = 64 : i64} : memref<?x?x?x64xf32>
-// CHECK:         scf.parallel (%{{[^,]*}}, %{{[^,]*}}, %{{[^)]*}}) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %{{.*}}) step
+// CHECK:         memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48x64xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK-NEXT:    memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x48xf32>
+// CHECK:         scf.parallel (%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^)]*}}) = (%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) to (%[[B]], %[[HKV]], %{{.*}}, %{{.*}}) step
 // CHECK:             memref.alloca() {alignment = 64 : i64} : memref<64x48xf32>
+// CHECK-NEXT:        %[[QR:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x64xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
@@ -692,13 +752,14 @@ func.func @sdpa_dynamic(%q: tensor<?x?x?x64xf32>, %k: tensor<?x?x?x64xf32>,
 // OPT:         scf.parallel
 // OPT:             memref.alloca() {alignment = 64 : i64} : memref<64x96xf32>
 // OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x64xf32>
+// OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x64xf32>
 // OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48x96xf32>
 // OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96xf32>
 // OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96xf32>
 // OPT-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96xf32>
 // OPT:             %[[C48:.*]] = arith.constant 48 : index
 // OPT-NEXT:        %[[NKB:.*]] = arith.ceildivui %{{.*}}, %[[C48]] : index
-// OPT:             scf.for %{{.*}} = %{{.*}} to %[[NKB]] step
+// OPT:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step
 // OPT:               :12 = scf.for
 // OPT:                 vector.store %{{.*}}, %{{.*}} : memref<48x96xf32>, vector<8xf32>
 // OPT-LABEL: func.func @sdpa_gqa

@@ -67,7 +67,7 @@ def AttnLowerSdpaToFlash : Pass<"attn-lower-sdpa-to-flash", "func::FuncOp"> {
     Option<"blockQ", "block-q", "int64_t", /*default=*/"48",
            "Query rows per task (a multiple of 48)">,
     Option<"blockK", "block-k", "int64_t", /*default=*/"96",
-           "Keys per block (a multiple of 6)">,
+           "Keys per block (a multiple of 24)">,
   ];
   let dependentDialects = ["scf::SCFDialect", "memref::MemRefDialect",
                            "vector::VectorDialect", "arith::ArithDialect",
