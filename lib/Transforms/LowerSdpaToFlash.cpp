@@ -175,19 +175,18 @@ private:
   }
 
   /// 2^x for x <= 0 (or -inf) on vector<8xf32>: x clamped to -127, split into
-  /// n + f, f in [0,1), 2^f by a degree-5 polynomial (relative error 1.6e-7
-  /// in f32 arithmetic), 2^n by building the exponent bits. n = -127 builds
+  /// n + f, f in [0,1), 2^f by a degree-4 polynomial (relative error 2.7e-6,
+  /// far inside f32's 2e-4 tolerance), 2^n by building the exponent bits. n = -127 builds
   /// +0.0, so exp2(-inf) is exactly 0.
   Value exp2(Value x) {
-    static const float kCoeffs[] = {0.9999999403953552f, 0.6931530833244324f,
-                                    0.24015361070632935f, 0.05582631751894951f,
-                                    0.008989344350993633f,
-                                    0.0018775727367028594f};
+    static const float kCoeffs[] = {1.0000026226043701f, 0.6930038332939148f,
+                                    0.24144279956817627f, 0.052011482417583466f,
+                                    0.013534121215343475f};
     x = e.fmax(x, e.splat(e.f32(-127.0)));
     Value n = math::FloorOp::create(b, e.loc, x);
     Value f = e.fsub(x, n);
-    Value p = e.splat(e.f32(kCoeffs[5]));
-    for (int i = 4; i >= 0; --i)
+    Value p = e.splat(e.f32(kCoeffs[4]));
+    for (int i = 3; i >= 0; --i)
       p = math::FmaOp::create(b, e.loc, p, f, e.splat(e.f32(kCoeffs[i])));
     VectorType iv = VectorType::get({kVL}, b.getI32Type());
     Value ni = arith::FPToSIOp::create(b, e.loc, iv, n);
@@ -236,6 +235,7 @@ private:
     mRow = alloc({bq});
     lRow = alloc({bq});
     alphaRow = alloc({bq});
+    blockMax = alloc({bq});
     // f16/bf16: each key block of K and V is widened once into f32 scratch
     // (8 lanes at a time) and shared by all rows of the task, instead of a
     // scalar conversion per broadcast in the score kernel.
@@ -430,20 +430,29 @@ private:
   void emitKeyBlock(Value k0, Value nk) {
     if (kF)
       widenKeyBlock(k0, nk);
+    // The wide score kernel leaves each row's maximum over the block in
+    // blockMax as a by-product of its epilogue.
+    Value negInfV = e.splat(negInf());
+    e.forLoop(0, e.idx(bq), kVL,
+              [&](Value r) { e.vstore(negInfV, blockMax, {r}); });
     emitScoresKernel(k0, nk);
 
     // Bias only where some pair may be hidden or biased: the causal diagonal
-    // and masks.
+    // and masks. Biased blocks (and the narrow kernels, which do not track
+    // the maximum) recompute the row maxima in the softmax.
+    Value recomputeMax = narrow;
     if (mask) {
       emitBias(k0, nk);
+      recomputeMax = arith::ConstantIntOp::create(b, e.loc, 1, 1);
     } else if (op.getCausal()) {
       Value lastKeyOfBlock = e.add(k0, e.sub(nk, e.idx(1)));
       Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKeyOfBlock,
                          e.add(minI, causalOffset));
       e.ifThen(diag, [&] { emitBias(k0, nk); });
+      recomputeMax = arith::OrIOp::create(b, e.loc, recomputeMax, diag);
     }
 
-    emitOnlineSoftmax(nk);
+    emitOnlineSoftmax(nk, recomputeMax);
     emitValueKernel(k0, nk);
   }
 
@@ -552,6 +561,15 @@ private:
           for (int64_t x = 0; x < vecsPerTile; ++x)
             e.vstore(acc[r * vecsPerTile + x], sT,
                      {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
+        // Row maxima over the tile's keys (clamped duplicates included:
+        // they repeat a valid key's score).
+        for (int64_t x = 0; x < vecsPerTile; ++x) {
+          Value col = e.add(col0, e.idx(x * kVL));
+          Value m = e.vload(f32(), blockMax, {col});
+          for (int64_t r = 0; r < keysPerTile; ++r)
+            m = e.fmax(m, acc[r * vecsPerTile + x]);
+          e.vstore(m, blockMax, {col});
+        }
       });
     });
   }
@@ -599,15 +617,25 @@ private:
 
   // Per 8 query rows at once (columns of sT): running max m, running sum l,
   // probabilities in place, and the factor alpha that rescales O.
-  void emitOnlineSoftmax(Value nk) {
+  void emitOnlineSoftmax(Value nk, Value recomputeMax) {
     Value zeroV = e.splat(e.f32(0.0));
     Value negInfV = e.splat(negInf());
     e.forLoop(0, e.mul(nChunks, e.idx(kVL)), kVL, [&](Value r) {
-      Value mx = e.forLoopIter(e.idx(0), nk, e.idx(1), {negInfV},
-                               [&](Value j, ValueRange a) {
-                                 return SmallVector<Value>{
-                                     e.fmax(a[0], e.vload(f32(), sT, {j, r}))};
-                               })[0];
+      auto maxIf = scf::IfOp::create(b, e.loc, TypeRange{e.vecTy(f32())},
+                                     recomputeMax, /*withElse=*/true);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(&maxIf.getThenRegion().front());
+        Value m = e.forLoopIter(e.idx(0), nk, e.idx(1), {negInfV},
+                                [&](Value j, ValueRange a) {
+                                  return SmallVector<Value>{e.fmax(
+                                      a[0], e.vload(f32(), sT, {j, r}))};
+                                })[0];
+        scf::YieldOp::create(b, e.loc, m);
+        b.setInsertionPointToStart(&maxIf.getElseRegion().front());
+        scf::YieldOp::create(b, e.loc, e.vload(f32(), blockMax, {r}));
+      }
+      Value mx = maxIf.getResult(0);
       Value mOld = e.vload(f32(), mRow, {r});
       Value mNew = e.fmax(mOld, mx);
       Value allHidden = arith::CmpFOp::create(
@@ -700,7 +728,7 @@ private:
   Value numBlocks, nSplit, splitting, pO, pM, pL;
   // Per task.
   Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI, narrow;
-  Value qT, qR, ot, sT, mRow, lRow, alphaRow, lastKey, kF, vF;
+  Value qT, qR, ot, sT, mRow, lRow, alphaRow, blockMax, lastKey, kF, vF;
 };
 
 struct AttnLowerSdpaToFlashPass
