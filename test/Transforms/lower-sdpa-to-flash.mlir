@@ -21,7 +21,7 @@
 // RUN: %expect_exit 2 attn-opt %s --pass-pipeline='builtin.module(func.func(attn-lower-sdpa-to-flash{block-k=32}))' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ERR
 
-// ERR: error: attn-lower-sdpa-to-flash: block-q must be a positive multiple of 48 and block-k a positive multiple of 24
+// ERR: attn-opt: error: {{.*}}: attn-lower-sdpa-to-flash: block-q must be a positive multiple of 48 and block-k a positive multiple of 24
 
 // attn-lower-sdpa-to-flash: attn.sdpa becomes one fused loop nest on buffers.
 // No attn.sdpa is left, the only heap allocation is the result (every
