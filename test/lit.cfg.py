@@ -22,7 +22,7 @@ llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=True)
 # whatever runs lit, and lit applies the first match: put ours first.
 config.substitutions.insert(0, ("%python", "/usr/bin/python3"))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root, "examples")))
-tools = ["attn-opt", "attn-run"]
+tools = ["attn-opt", "attn-run", "attn-compile"]
 llvm_config.add_tool_substitutions(tools, [config.attn_tools_dir])
 
 # `%expect_exit N cmd...` runs cmd and fails unless it exits with exactly N

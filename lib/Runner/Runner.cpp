@@ -129,10 +129,14 @@ namespace {
 double visiblePairs(int64_t sq, int64_t sk, bool causal) {
   if (!causal)
     return double(sq) * double(sk);
-  double n = 0;
-  for (int64_t i = 0; i < sq; ++i)
-    n += double(std::max<int64_t>(0, std::min<int64_t>(sk, i + sk - sq + 1)));
-  return n;
+  // Row i sees max(0, i + sk - sq + 1) keys (never more than sk): closed
+  // form, since sq may be huge when the query has no elements (B or H = 0).
+  if (sq <= 0 || sk <= 0)
+    return 0;
+  double q = double(sq), k = double(sk);
+  if (sq <= sk) // rows see sk-sq+1, ..., sk keys
+    return q * (2 * k - q + 1) / 2;
+  return k * (k + 1) / 2; // the first sq-sk rows see nothing
 }
 
 bool isBoolMask(Value mask) {
@@ -517,6 +521,8 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
   OwningOpRef<ModuleOp> clone(module.clone());
   // The callers' buffers are never written: results get their own memory.
   clone->walk([&](func::FuncOp fn) {
+    if (fn.isExternal())
+      return;
     for (unsigned i = 0; i < fn.getNumArguments(); ++i)
       if (isa<TensorType>(fn.getArgument(i).getType()))
         fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
@@ -661,8 +667,11 @@ bool CompiledModule::invoke(const FunctionSig &sig,
       }
       outputs.push_back(std::move(out));
     }
-    if (allocated && !inputPtrs.count(allocated) && freed.insert(allocated).second)
-      std::free(allocated);
+    // Freed only after every result is copied: results may share a buffer.
+    if (allocated && !inputPtrs.count(allocated))
+      freed.insert(allocated);
   }
+  for (const void *p : freed)
+    std::free(const_cast<void *>(p));
   return ok;
 }

@@ -1,0 +1,11 @@
+# ctest driver of the C example: run it (writing .npy files), then compare.
+file(REMOVE_RECURSE ${DIR})
+file(MAKE_DIRECTORY ${DIR})
+execute_process(COMMAND ${EXE} ${DIR} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "bert_layer_c failed (${rc})")
+endif()
+execute_process(COMMAND ${PYTHON} ${CHECK} ${DIR} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the C example's result differs from the reference")
+endif()

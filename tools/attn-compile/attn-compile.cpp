@@ -1,0 +1,158 @@
+//===- attn-compile.cpp - Ahead-of-time compiler for attn functions -------===//
+//
+//   attn-compile FILE.mlir -o OUT [--pipeline=cpu|reference] [--cpu=NAME]
+//                [--features=+f,-g] [--prefix=attn_]
+//
+// OUT's suffix picks the artefact (SPEC.md 2.3): .o object, .so shared
+// library, .h C header of the entry points, .ll LLVM IR. Every public
+// function gets a C entry point `int PREFIX<name>(const T *arg, int64_t
+// <arg>_d<i> for each dynamic dim..., T *out...)`; see the generated header.
+//
+// Exit codes: 0 success, 2 bad input or usage, with one line
+// `attn-compile: error: ...` on stderr. OUT is written atomically: it is
+// left untouched when compilation fails.
+//
+//===----------------------------------------------------------------------===//
+#include "attn/Aot/Aot.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+[[noreturn]] void fail(const std::string &msg) {
+  std::string line = msg;
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  llvm::errs() << "attn-compile: error: " << line << "\n";
+  llvm::errs().flush();
+  std::exit(kExitBadInput);
+}
+
+const char *kUsage =
+    "usage: attn-compile FILE.mlir -o OUT.{o,so,h,ll} [--pipeline=cpu|reference]\n"
+    "                    [--cpu=host|NAME] [--features=+f1,-f2] [--prefix=attn_]\n"
+    "  OUT's suffix picks the artefact: .o object, .so shared library (needs\n"
+    "  only libc, libm, libomp), .h C header of the entry points, .ll LLVM IR.\n"
+    "  --cpu: an LLVM x86 CPU name (default: the host CPU and its features);\n"
+    "  --features: features added to or removed from the CPU's.\n";
+
+struct Options {
+  std::string file, output;
+  AotOptions aot;
+};
+
+Options parseArgs(int argc, char **argv) {
+  Options o;
+  bool sawOutput = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char *flag) -> std::string {
+      std::string f = flag;
+      if (a.size() > f.size() && a.compare(0, f.size() + 1, f + "=") == 0)
+        return a.substr(f.size() + 1);
+      if (a == f && i + 1 < argc)
+        return argv[++i];
+      fail("option " + f + " needs a value (" + f + "=...)");
+    };
+    auto is = [&](const char *flag) {
+      std::string f = flag;
+      return a == f || a.compare(0, f.size() + 1, f + "=") == 0;
+    };
+    if (a == "--help" || a == "-h") {
+      llvm::outs() << kUsage;
+      std::exit(0);
+    } else if (a == "-o" || is("--output")) {
+      if (sawOutput)
+        fail("more than one output (-o) given");
+      sawOutput = true;
+      if (a == "-o") {
+        if (i + 1 >= argc)
+          fail("option -o needs a file name");
+        o.output = argv[++i];
+      } else {
+        o.output = value("--output");
+      }
+      if (o.output.empty())
+        fail("option -o needs a file name");
+    } else if (a.size() > 2 && a.compare(0, 2, "-o") == 0 && a[2] != '-') {
+      if (sawOutput)
+        fail("more than one output (-o) given");
+      sawOutput = true;
+      o.output = a.substr(2);
+    } else if (is("--pipeline")) {
+      o.aot.pipeline = value("--pipeline");
+      if (o.aot.pipeline != "cpu" && o.aot.pipeline != "reference")
+        fail("unknown pipeline '" + o.aot.pipeline +
+             "' (expected cpu or reference)");
+    } else if (is("--cpu")) {
+      o.aot.cpu = value("--cpu");
+      if (o.aot.cpu.empty())
+        fail("--cpu needs a CPU name (or host)");
+    } else if (is("--features")) {
+      o.aot.features = value("--features");
+    } else if (is("--prefix")) {
+      o.aot.prefix = value("--prefix");
+    } else if (is("--target")) {
+      std::string t = value("--target");
+      if (t == "nvptx")
+        fail("--target=nvptx needs the NVVM pipeline, which this build does "
+             "not have yet");
+      if (t != "host" && t != "x86_64" && t != "x86-64")
+        fail("unknown target '" + t + "' (expected host or nvptx)");
+    } else if (a.size() > 1 && a[0] == '-') {
+      fail("unknown option '" + a + "' (see --help)");
+    } else if (o.file.empty()) {
+      o.file = a;
+    } else {
+      fail("more than one input file: '" + o.file + "' and '" + a + "'");
+    }
+  }
+  if (o.file.empty())
+    fail("no input file (usage: attn-compile FILE.mlir -o OUT, see --help)");
+  if (!sawOutput)
+    fail("no output file: give -o OUT.{o,so,h,ll}");
+  return o;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opt = parseArgs(argc, argv);
+  std::string err;
+  ArtifactKind kind;
+  if (!artifactKindFromPath(opt.output, kind, err))
+    fail(err);
+  {
+    llvm::sys::fs::UniqueID in, out;
+    if (!llvm::sys::fs::getUniqueID(opt.file, in) &&
+        !llvm::sys::fs::getUniqueID(opt.output, out) && in == out)
+      fail("output " + opt.output + " would overwrite the input " + opt.file);
+  }
+  if (llvm::sys::fs::is_directory(opt.file))
+    fail("cannot read " + opt.file + ": it is a directory");
+  auto buffer = llvm::MemoryBuffer::getFile(opt.file, /*IsText=*/true);
+  if (!buffer)
+    fail("cannot open " + opt.file + ": " + buffer.getError().message());
+
+  DialectRegistry registry;
+  registerRunnerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  ParsedModule pm;
+  if (!parseModule(context, (*buffer)->getBuffer(), opt.file, pm, err))
+    fail(err);
+  if (!compileArtifact(pm, opt.aot, kind, opt.output, opt.file, err))
+    fail(err);
+  return 0;
+}
