@@ -4,6 +4,7 @@ set -euo pipefail
 PKGS=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
   libomp-22-dev cmake ninja-build g++ make
+  libclang-rt-22-dev
   libgtest-dev googletest python3 python3-numpy python3-pytest
 )
 missing=()

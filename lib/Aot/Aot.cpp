@@ -63,27 +63,6 @@ using namespace mlir::attn;
 
 namespace {
 
-/// Collects diagnostics into one line (the first error and its location).
-class DiagnosticCollector {
-public:
-  explicit DiagnosticCollector(MLIRContext *ctx)
-      : handler(ctx, [this](Diagnostic &d) {
-          if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
-            llvm::raw_string_ostream os(first);
-            if (auto fl = dyn_cast<FileLineColLoc>(d.getLocation()))
-              os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
-                 << fl.getColumn() << ": ";
-            os << d.str();
-            std::replace(first.begin(), first.end(), '\n', ' ');
-          }
-          return success();
-        }) {}
-  std::string first;
-
-private:
-  ScopedDiagnosticHandler handler;
-};
-
 bool isCIdentifier(StringRef s) {
   if (s.empty() || !(llvm::isAlpha(s[0]) || s[0] == '_'))
     return false;
@@ -292,7 +271,7 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
           "' (expected cpu or reference)";
     return nullptr;
   }
-  DiagnosticCollector diags(ctx);
+  FirstErrorCollector diags(ctx);
   if (failed(pm.run(**clone))) {
     err = "lowering failed: " +
           (diags.first.empty() ? std::string("pass failure") : diags.first);
@@ -543,7 +522,7 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
 bool mlir::attn::parseModule(MLIRContext &ctx, StringRef text,
                              StringRef sourceName, ParsedModule &out,
                              std::string &err) {
-  DiagnosticCollector diags(&ctx);
+  FirstErrorCollector diags(&ctx);
   llvm::SourceMgr sm;
   sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, sourceName),
                         llvm::SMLoc());
@@ -883,7 +862,7 @@ mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
     return nullptr;
   std::unique_ptr<llvm::Module> mod;
   {
-    DiagnosticCollector diags(module.getContext());
+    FirstErrorCollector diags(module.getContext());
     mod = translateModuleToLLVMIR(**lowered, llvmCtx, "attn");
     if (!mod) {
       err = "translation to LLVM IR failed" +

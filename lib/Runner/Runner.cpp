@@ -24,6 +24,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -483,27 +484,19 @@ bool mlir::attn::evaluateWithOracle(func::FuncOp fn,
 // JIT
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Collects diagnostics into one line (the first error and its location).
-class DiagnosticCollector {
-public:
-  explicit DiagnosticCollector(MLIRContext *ctx)
-      : handler(ctx, [this](Diagnostic &d) {
-          if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
-            llvm::raw_string_ostream os(first);
-            if (auto fl = dyn_cast<FileLineColLoc>(d.getLocation()))
-              os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
-                 << fl.getColumn() << ": ";
-            os << d.str();
-          }
-          return success();
-        }) {}
-  std::string first;
-
-private:
-  ScopedDiagnosticHandler handler;
-};
-} // namespace
+FirstErrorCollector::FirstErrorCollector(MLIRContext *ctx)
+    : handler(ctx, [this](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
+          llvm::raw_string_ostream os(first);
+          if (auto fl = dyn_cast<FileLineColLoc>(d.getLocation()))
+            os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
+               << fl.getColumn() << ": ";
+          os << d.str();
+          os.flush();
+          std::replace(first.begin(), first.end(), '\n', ' ');
+        }
+        return success();
+      }) {}
 
 CompiledModule::~CompiledModule() = default;
 
@@ -535,7 +528,7 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
     return nullptr;
   }
   {
-    DiagnosticCollector diags(ctx);
+    FirstErrorCollector diags(ctx);
     if (failed(pm.run(*clone))) {
       err = "lowering failed: " +
             (diags.first.empty() ? std::string("pass failure") : diags.first);
@@ -560,7 +553,7 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
   opts.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   opts.enableGDBNotificationListener = false;
   opts.enablePerfNotificationListener = false;
-  DiagnosticCollector diags(ctx);
+  FirstErrorCollector diags(ctx);
   auto engine = ExecutionEngine::create(*clone, opts, std::move(*tm));
   if (!engine) {
     err = "JIT compilation failed: " + llvm::toString(engine.takeError());

@@ -153,15 +153,15 @@ static std::string shapeString(const std::vector<int64_t> &shape, ElemType t) {
   return s;
 }
 
-bool NDArray::allocate(ElemType t, const std::vector<int64_t> &newShape,
-                       std::string &err, uint64_t maxBytes) {
+bool checkTensorSize(ElemType t, const std::vector<int64_t> &shape,
+                     uint64_t &bytes, std::string &err, uint64_t maxBytes) {
   uint64_t count = 1;
   bool zero = false, overflow = false;
-  for (size_t i = 0; i < newShape.size(); ++i) {
-    int64_t d = newShape[i];
+  for (size_t i = 0; i < shape.size(); ++i) {
+    int64_t d = shape[i];
     if (d < 0) {
       err = "negative dimension " + std::to_string(d) + " at index " +
-            std::to_string(i) + " in shape " + shapeString(newShape, t);
+            std::to_string(i) + " in shape " + shapeString(shape, t);
       return false;
     }
     if (d == 0)
@@ -170,26 +170,37 @@ bool NDArray::allocate(ElemType t, const std::vector<int64_t> &newShape,
              __builtin_mul_overflow(count, uint64_t(d), &count))
       overflow = true;
   }
-  if (zero)
-    count = 0;
-  else if (overflow || count > uint64_t(std::numeric_limits<int64_t>::max())) {
-    err = "tensor " + shapeString(newShape, t) +
+  // As numpy: the sizes other than 0 must have a representable product (and
+  // byte size) even when a 0 makes the tensor empty; strides and offsets are
+  // computed from them.
+  if (overflow || count > uint64_t(std::numeric_limits<int64_t>::max())) {
+    err = "tensor " + shapeString(shape, t) +
           " is too large: element count overflows";
     return false;
   }
-  uint64_t bytes;
-  if (__builtin_mul_overflow(count, uint64_t(elemSize(t)), &bytes)) {
-    err = "tensor " + shapeString(newShape, t) +
+  if (__builtin_mul_overflow(count, uint64_t(elemSize(t)), &bytes) ||
+      bytes > uint64_t(std::numeric_limits<int64_t>::max())) {
+    err = "tensor " + shapeString(shape, t) +
           " is too large: byte size overflows";
     return false;
   }
+  if (zero)
+    bytes = 0;
   if (bytes > maxBytes || bytes > uint64_t(std::numeric_limits<size_t>::max()) ||
-      bytes > uint64_t(data.max_size())) {
-    err = "tensor " + shapeString(newShape, t) + " is too large: " +
+      bytes > uint64_t(std::vector<uint8_t>().max_size())) {
+    err = "tensor " + shapeString(shape, t) + " is too large: " +
           std::to_string(bytes) + " bytes exceeds the limit of " +
           std::to_string(maxBytes) + " bytes";
     return false;
   }
+  return true;
+}
+
+bool NDArray::allocate(ElemType t, const std::vector<int64_t> &newShape,
+                       std::string &err, uint64_t maxBytes) {
+  uint64_t bytes;
+  if (!checkTensorSize(t, newShape, bytes, err, maxBytes))
+    return false;
   std::vector<uint8_t> buf;
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
   try {

@@ -352,11 +352,11 @@ bool parseHeader(const uint8_t *bytes, size_t size, ElemType &type,
       overflow = true;
   }
   uint64_t expected = 0;
-  if (zero)
-    count = 0;
-  if (!zero &&
-      (overflow || count > uint64_t(std::numeric_limits<int64_t>::max()) ||
-       __builtin_mul_overflow(count, uint64_t(elemSize(t)), &expected))) {
+  // As numpy: the sizes other than 0 must have a representable product even
+  // when a 0 makes the array empty.
+  if (overflow || count > uint64_t(std::numeric_limits<int64_t>::max()) ||
+      __builtin_mul_overflow(count, uint64_t(elemSize(t)), &expected) ||
+      expected > uint64_t(std::numeric_limits<int64_t>::max())) {
     err = "shape " + shapeTuple(dims) + " is too large: element count "
           "overflows";
     return false;

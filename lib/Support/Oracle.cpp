@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <new>
 
 namespace attn {
 
@@ -109,7 +110,11 @@ bool sdpaShape(const std::vector<int64_t> &q, const std::vector<int64_t> &k,
     return mismatch(err, "value", 0, "B", v[0], "query", 0, "B", B);
   if (v[1] != Hkv)
     return mismatch(err, "value", 1, "Hkv", v[1], "key", 1, "Hkv", Hkv);
-  if (Hkv == 0 ? H != 0 : H % Hkv != 0)
+  // Hkv = 0 is refused even with H = 0, as the verifier refuses a static 0
+  // (the compiled code divides by the group size H / Hkv).
+  if (Hkv == 0 && H == 0)
+    return fail(err, dimDesc("key", 1, "Hkv", Hkv) + " must be positive");
+  if (Hkv == 0 || H % Hkv != 0)
     return fail(err, dimDesc("query", 1, "H", H) +
                          " is not a multiple of " +
                          dimDesc("key", 1, "Hkv", Hkv));
@@ -131,9 +136,10 @@ bool sdpaShape(const std::vector<int64_t> &q, const std::vector<int64_t> &k,
   return true;
 }
 
-bool oracleSdpa(const Tensor64 &q, const Tensor64 &k, const Tensor64 &v,
-                const Tensor64 *mask, const SdpaConfig &cfg, Tensor64 &out,
-                std::string &err) {
+namespace {
+bool oracleSdpaImpl(const Tensor64 &q, const Tensor64 &k, const Tensor64 &v,
+                    const Tensor64 *mask, const SdpaConfig &cfg, Tensor64 &out,
+                    std::string &err) {
   std::vector<int64_t> outShape;
   if (!sdpaShape(q.shape, k.shape, v.shape, mask ? &mask->shape : nullptr,
                  outShape, err))
@@ -144,6 +150,12 @@ bool oracleSdpa(const Tensor64 &q, const Tensor64 &k, const Tensor64 &v,
   int64_t outCount = product(outShape);
   if (outCount < 0)
     return fail(err, "result shape " + shapeStr(outShape) + " is too large");
+  if (outCount == 0) {
+    // Nothing to compute; Sk may be huge when the key has no elements.
+    out.shape = outShape;
+    out.data.clear();
+    return true;
+  }
 
   const int64_t B = q.shape[0], H = q.shape[1], Sq = q.shape[2],
                 D = q.shape[3];
@@ -217,6 +229,21 @@ bool oracleSdpa(const Tensor64 &q, const Tensor64 &k, const Tensor64 &v,
     }
   out = std::move(result);
   return true;
+}
+} // namespace
+
+bool oracleSdpa(const Tensor64 &q, const Tensor64 &k, const Tensor64 &v,
+                const Tensor64 *mask, const SdpaConfig &cfg, Tensor64 &out,
+                std::string &err) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+  try {
+    return oracleSdpaImpl(q, k, v, mask, cfg, out, err);
+  } catch (const std::bad_alloc &) {
+    return fail(err, "the reference oracle ran out of memory");
+  }
+#else
+  return oracleSdpaImpl(q, k, v, mask, cfg, out, err);
+#endif
 }
 
 namespace {
@@ -376,8 +403,9 @@ bool mhaShape(const MhaOperands &ops, const MhaConfig &cfg,
   return true;
 }
 
-bool oracleMha(const MhaOperands &ops, const MhaConfig &cfg, Tensor64 &out,
-               std::string &err) {
+namespace {
+bool oracleMhaImpl(const MhaOperands &ops, const MhaConfig &cfg, Tensor64 &out,
+                   std::string &err) {
   MhaDims d;
   if (!mhaDims(ops, cfg, d, err))
     return false;
@@ -391,6 +419,22 @@ bool oracleMha(const MhaOperands &ops, const MhaConfig &cfg, Tensor64 &out,
   for (auto &t : all)
     if (t.t && !checkData(*t.t, t.name, err))
       return false;
+
+  // Sizes of the intermediates, which x's or memory's elements do not bound
+  // when E = 0.
+  for (const std::vector<int64_t> &s :
+       {std::vector<int64_t>{d.B, d.H, d.S, d.Dh},
+        std::vector<int64_t>{d.B, d.Hkv, d.Skv, d.Dh},
+        std::vector<int64_t>{d.B, d.Hkv, d.Skv, d.Dv},
+        std::vector<int64_t>{d.B, d.H, d.S, d.Dv},
+        std::vector<int64_t>{d.B, d.S, d.Eout}})
+    if (product(s) < 0)
+      return fail(err, "intermediate shape " + shapeStr(s) + " is too large");
+  if (product({d.B, d.S, d.Eout}) == 0) {
+    out.shape = {d.B, d.S, d.Eout};
+    out.data.clear();
+    return true;
+  }
 
   const Tensor64 &kvIn = ops.memory ? *ops.memory : *ops.x;
   Tensor64 q = projectHeads(*ops.x, *ops.wq, ops.bq, d.H, d.Dh);
@@ -429,6 +473,20 @@ bool oracleMha(const MhaOperands &ops, const MhaConfig &cfg, Tensor64 &out,
     }
   out = std::move(y);
   return true;
+}
+} // namespace
+
+bool oracleMha(const MhaOperands &ops, const MhaConfig &cfg, Tensor64 &out,
+               std::string &err) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+  try {
+    return oracleMhaImpl(ops, cfg, out, err);
+  } catch (const std::bad_alloc &) {
+    return fail(err, "the reference oracle ran out of memory");
+  }
+#else
+  return oracleMhaImpl(ops, cfg, out, err);
+#endif
 }
 
 } // namespace attn

@@ -9,6 +9,7 @@
 // unless the run succeeded, and outputs are written atomically.
 //
 //===----------------------------------------------------------------------===//
+#include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Runner/Runner.h"
 #include "attn/Support/NDArray.h"
 #include "attn/Support/Npy.h"
@@ -26,6 +27,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -201,6 +204,75 @@ double tolerance(ElemType t) {
   }
 }
 
+volatile std::sig_atomic_t deferredSignal = 0;
+extern "C" void noteSignal(int sig) { deferredSignal = sig; }
+
+/// Holds back the termination signals between construction and release().
+class DeferTerminationSignals {
+public:
+  DeferTerminationSignals() {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_handler = noteSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < kCount; ++i)
+      sigaction(kSignals[i], &sa, &saved[i]);
+  }
+  void release() {
+    if (released)
+      return;
+    released = true;
+    for (size_t i = 0; i < kCount; ++i)
+      sigaction(kSignals[i], &saved[i], nullptr);
+    if (deferredSignal)
+      std::raise(deferredSignal);
+  }
+  ~DeferTerminationSignals() { release(); }
+
+private:
+  static constexpr size_t kCount = 4;
+  static constexpr int kSignals[kCount] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction saved[kCount];
+  bool released = false;
+};
+
+/// Fails if an attn op of `fn` would need a score matrix larger than a host
+/// array may be (checkTensorSize's limit) under the reference pipeline.
+/// Operand shapes are the bound argument shapes, or static types.
+void checkReferenceScores(func::FuncOp fn,
+                          const std::vector<std::vector<int64_t>> &argShapes) {
+  auto shapeOf = [&](Value v) -> std::vector<int64_t> {
+    if (auto ba = dyn_cast<BlockArgument>(v))
+      if (ba.getOwner() == &fn.getBody().front() &&
+          ba.getArgNumber() < argShapes.size())
+        return argShapes[ba.getArgNumber()];
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (t && t.hasStaticShape())
+      return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
+    return {};
+  };
+  fn.walk([&](Operation *op) {
+    std::vector<int64_t> scores;
+    if (auto sdpa = dyn_cast<SdpaOp>(op)) {
+      std::vector<int64_t> q = shapeOf(sdpa.getQuery()), k = shapeOf(sdpa.getKey());
+      if (q.size() == 4 && k.size() == 4)
+        scores = {q[0], q[1], q[2], k[2]};
+    } else if (auto mha = dyn_cast<MhaOp>(op)) {
+      std::vector<int64_t> x = shapeOf(mha.getX());
+      std::vector<int64_t> kv = mha.getMemory() ? shapeOf(mha.getMemory()) : x;
+      if (x.size() == 3 && kv.size() == 3)
+        scores = {x[0], int64_t(mha.getNumHeads()), x[1], kv[1]};
+    }
+    uint64_t bytes;
+    std::string err;
+    if (!scores.empty() && !checkTensorSize(ElemType::F32, scores, bytes, err))
+      fail("--pipeline=reference materializes the scores of " +
+           op->getName().getStringRef().str() + ": " + err +
+           " (--pipeline=cpu does not)");
+  });
+}
+
 bool sameFile(const std::string &a, const std::string &b) {
   struct stat sa, sb;
   if (stat(a.c_str(), &sa) != 0 || stat(b.c_str(), &sb) != 0)
@@ -219,17 +291,7 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   // Parse and verify, with the first diagnostic as the one error line.
-  std::string diag;
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Error && diag.empty()) {
-      llvm::raw_string_ostream os(diag);
-      if (auto fl = dyn_cast<FileLineColLoc>(d.getLocation()))
-        os << fl.getFilename().getValue() << ":" << fl.getLine() << ":"
-           << fl.getColumn() << ": ";
-      os << d.str();
-    }
-    return success();
-  });
+  FirstErrorCollector diags(&context);
   auto buffer = llvm::MemoryBuffer::getFile(opt.file, /*IsText=*/true);
   if (!buffer)
     fail("cannot open " + opt.file + ": " + buffer.getError().message());
@@ -237,7 +299,7 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
-    fail(diag.empty() ? "cannot parse " + opt.file : diag);
+    fail(diags.first.empty() ? "cannot parse " + opt.file : diags.first);
 
   // Pick the function: --function, else @main, else the first one.
   func::FuncOp fn;
@@ -315,6 +377,12 @@ int main(int argc, char **argv) {
       if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         fail("output " + std::to_string(i) + ": cannot write " + path +
              ": no such directory " + dir);
+      // The file is replaced by a rename: only a regular file may be there
+      // (a directory would fail the rename after other outputs were
+      // committed; a device such as /dev/null would be replaced).
+      if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        fail("output " + std::to_string(i) + ": cannot write " + path +
+             ": it exists and is not a regular file");
     }
     for (size_t j = 0; j < i; ++j)
       if (filePath(opt.outputs[j]) == path)
@@ -330,6 +398,17 @@ int main(int argc, char **argv) {
   ShapeInfo info;
   if (!inferShapes(fn, shapes, info, err))
     fail(err);
+  // Results must fit in host arrays (the compiled code allocates them; a
+  // size that overflows or cannot be held would crash it).
+  for (size_t r = 0; r < info.results.size() && r < sig.results.size(); ++r) {
+    uint64_t bytes;
+    if (!checkTensorSize(sig.results[r].type, info.results[r], bytes, err))
+      fail("result " + std::to_string(r) + " of @" + sig.name + ": " + err);
+  }
+  // The reference pipeline materializes every op's B x H x Sq x Sk f32
+  // scores; the compiled code would crash if that allocation failed.
+  if (opt.pipeline == "reference")
+    checkReferenceScores(fn, shapes);
   if (opt.check && !info.oracleSupported)
     fail("--check: the reference oracle does not evaluate " +
          info.unsupportedOp + " (it evaluates attn ops, linalg.matmul/fill, reshapes and constants)");
@@ -417,7 +496,12 @@ int main(int argc, char **argv) {
   }
 
   // Write the outputs only now that the run succeeded, all or nothing: every
-  // file is staged next to its target first, then all are renamed.
+  // file is staged next to its target first, then all are renamed. SIGINT,
+  // SIGTERM, SIGHUP and SIGQUIT are held back meanwhile (a handler notes
+  // them, in whichever thread they land), so that an interrupt cannot leave
+  // a temporary file or half of the outputs behind; one that arrived is
+  // re-raised once the files are in place.
+  DeferTerminationSignals deferSignals;
   std::vector<std::string> staged;
   for (size_t i = 0; i < opt.outputs.size(); ++i) {
     std::string tmp;
@@ -434,6 +518,7 @@ int main(int argc, char **argv) {
         ::unlink(staged[j].c_str());
       fail("output " + std::to_string(i) + ": " + err);
     }
+  deferSignals.release();
 
   if (opt.benchmark > 0) {
     std::vector<double> ms;

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 
 #include <memory>
@@ -81,6 +82,18 @@ public:
 private:
   CompiledModule() = default;
   std::unique_ptr<ExecutionEngine> engine;
+};
+
+/// While alive, records the first error diagnostic of a context as one line
+/// `file:line:col: message` (newlines folded) in `first`: the form of the
+/// tools' `attn-<tool>: error: ...` lines.
+class FirstErrorCollector {
+public:
+  explicit FirstErrorCollector(MLIRContext *ctx);
+  std::string first;
+
+private:
+  ScopedDiagnosticHandler handler;
 };
 
 /// Threads used by the parallel loops of compiled code (OpenMP).

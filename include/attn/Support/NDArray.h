@@ -48,6 +48,14 @@ struct NDArray {
   std::string typeString() const;
 };
 
+/// The size checks of NDArray::allocate without allocating: on success
+/// `bytes` is the storage `shape` needs. Fails (with a one-line `err`) if a
+/// size is negative, the element count or byte size overflows (also when
+/// another size is 0, as numpy), or it exceeds `maxBytes`.
+bool checkTensorSize(ElemType t, const std::vector<int64_t> &shape,
+                     uint64_t &bytes, std::string &err,
+                     uint64_t maxBytes = (uint64_t(1) << 36));
+
 /// Parses "1x8x128x64xf32" (a shape and element type, as in --input=).
 /// Rejects zero-rank, negative or non-numeric sizes and unknown element types.
 bool parseShapedType(const std::string &s, std::vector<int64_t> &shape,

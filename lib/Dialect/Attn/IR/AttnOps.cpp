@@ -246,10 +246,15 @@ LogicalResult MhaOp::verify() {
                          << " which is not a positive multiple of num_kv_heads "
                          << hkv;
   int64_t dv = wvN.size() / hkv;
+  // hkv * dh <= wq dim 1 cannot overflow; h * dv = (h / hkv) * wv dim 1 can.
+  int64_t hdv;
+  if (__builtin_mul_overflow(h, dv, &hdv))
+    return emitOpError() << "num_heads * Dv (" << h << " * " << dv
+                         << ") overflows";
   if (failed(c.equals(wkN, hkv * dh,
                       "num_kv_heads * Dh (" + Twine(hkv) + " * " + Twine(dh) +
                           ")")) ||
-      failed(c.equals(woN, h * dv,
+      failed(c.equals(woN, hdv,
                       "num_heads * Dv (" + Twine(h) + " * " + Twine(dv) +
                           ")")))
     return failure();
