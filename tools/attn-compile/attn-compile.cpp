@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "attn/Aot/Aot.h"
+#include "attn/Support/ToolArgs.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -58,17 +59,11 @@ Options parseArgs(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char *flag) -> std::string {
-      std::string f = flag;
-      if (a.size() > f.size() && a.compare(0, f.size() + 1, f + "=") == 0)
-        return a.substr(f.size() + 1);
-      if (a == f && i + 1 < argc)
-        return argv[++i];
-      fail("option " + f + " needs a value (" + f + "=...)");
+      if (auto v = ::attn::flagValue(i, argc, argv, flag))
+        return *v;
+      fail(::attn::missingValue(flag));
     };
-    auto is = [&](const char *flag) {
-      std::string f = flag;
-      return a == f || a.compare(0, f.size() + 1, f + "=") == 0;
-    };
+    auto is = [&](const char *flag) { return ::attn::isFlag(a, flag); };
     if (a == "--help" || a == "-h") {
       llvm::outs() << kUsage;
       std::exit(0);
