@@ -29,3 +29,20 @@ llvm_config.add_tool_substitutions(tools, [config.attn_tools_dir])
 # (lit's `not` only knows zero / non-zero; SPEC.md fixes 0, 1 and 2).
 config.substitutions.append(
     ("%expect_exit", "/usr/bin/python3 " + os.path.join(config.test_source_root, "expect_exit.py")))
+
+# The NVVM pipeline needs the CUDA toolkit (libdevice; ptxas to assemble the
+# PTX it emits). Tests that need them say `REQUIRES: cuda-toolkit` / `ptxas`.
+def _find_cuda():
+    for var in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"):
+        if os.environ.get(var):
+            yield os.environ[var]
+    yield "/usr/local/cuda"
+for _root in _find_cuda():
+    if os.path.exists(os.path.join(_root, "nvvm", "libdevice", "libdevice.10.bc")):
+        config.available_features.add("cuda-toolkit")
+        config.substitutions.append(("%cuda_root", _root))
+        _ptxas = os.path.join(_root, "bin", "ptxas")
+        if os.access(_ptxas, os.X_OK):
+            config.available_features.add("ptxas")
+            config.substitutions.append(("%ptxas", _ptxas))
+        break

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "attn/Transforms/Passes.h"
+#include "attn/Conversion/Passes.h"
 
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -33,6 +34,7 @@ void addTextual(OpPassManager &pm, StringRef text) {
   static bool registered = [] {
     registerAllPasses();
     attn::registerAttnPasses();
+    attn::registerAttnConversionPasses();
     return true;
   }();
   (void)registered;
@@ -66,7 +68,30 @@ void mlir::attn::buildCpuPipeline(OpPassManager &pm) {
   addTextual(pm, kToLLVM);
 }
 
+void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
+                                   const NvvmPipelineOptions &opts) {
+  // Host code and the launcher calls are bufferized before any gpu op
+  // exists (the deallocation pipeline rejects them); the kernels and the
+  // launch code come after.
+  addTextual(pm, "attn-check-cuda-toolkit,func.func(attn-decompose-mha),"
+                 "attn-gpu-outline-sdpa,canonicalize,cse");
+  addTextual(pm, kBufferize);
+  addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
+                 "attn-gpu-build-sdpa-kernels,canonicalize,cse");
+  std::string nvvm = "gpu-lower-to-nvvm-pipeline{cubin-chip=" +
+                     opts.chip.getValue() +
+                     " cubin-features=" + opts.features.getValue() +
+                     " cubin-format=isa opt-level=" +
+                     std::to_string(opts.optLevel.getValue()) + "}";
+  addTextual(pm, nvvm);
+  addTextual(pm, "attn-verify-gpu-binary");
+}
+
 bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm) {
+  if (name == "nvvm") {
+    buildNvvmPipeline(pm, NvvmPipelineOptions());
+    return true;
+  }
   if (name == "reference") {
     buildReferencePipeline(pm);
     return true;
@@ -89,4 +114,10 @@ void mlir::attn::registerAttnPipelines() {
       "Fused flash-attention CPU pipeline (tiled online softmax, vector FMA "
       "micro-kernels, OpenMP threads) down to the LLVM dialect",
       buildCpuPipeline);
+  PassPipelineRegistration<NvvmPipelineOptions>(
+      "attn-nvvm-pipeline",
+      "GPU pipeline: attn.sdpa as flash-attention kernels on tensor cores "
+      "(mma.sync, ldmatrix, cp.async) with host launch code, down to the LLVM "
+      "dialect with a PTX gpu.binary",
+      buildNvvmPipeline);
 }

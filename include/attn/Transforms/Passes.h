@@ -31,6 +31,25 @@ void buildReferencePipeline(OpPassManager &pm);
 /// OpenMP threads) from attn ops on tensors down to the LLVM dialect.
 void buildCpuPipeline(OpPassManager &pm);
 
+/// Options of --attn-nvvm-pipeline.
+struct NvvmPipelineOptions : public PassPipelineOptions<NvvmPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("GPU architecture (sm_80, sm_90a, ...)"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("PTX features (+ptx80 or later)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<int> optLevel{
+      *this, "opt-level", llvm::cl::desc("LLVM optimization level of the "
+                                         "kernels"),
+      llvm::cl::init(3)};
+};
+
+/// Appends the NVVM pipeline: attn.sdpa to GPU kernels (tensor cores where
+/// the types allow) plus host launch code, down to the LLVM dialect with the
+/// kernels as a PTX gpu.binary.
+void buildNvvmPipeline(OpPassManager &pm, const NvvmPipelineOptions &opts);
+
 /// Registers the named pipelines of SPEC.md 2.1 with the pass registry.
 void registerAttnPipelines();
 

@@ -1,0 +1,90 @@
+//===- Passes.td - attn conversion passes (GPU) ------------*- tablegen -*-===//
+#ifndef ATTN_CONVERSION_PASSES
+#define ATTN_CONVERSION_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def AttnGpuOutlineSdpa : Pass<"attn-gpu-outline-sdpa", "ModuleOp"> {
+  let summary = "Replace each attn.sdpa by a call to a GPU launcher on buffers";
+  let description = [{
+    First step of the NVVM pipeline, run on tensors before bufferization.
+    Every `attn.sdpa` becomes `bufferization.to_buffer` of its operands, a
+    host `memref.alloc` for the result, and a `func.call` to a new private
+    declaration `@__attn_gpu_sdpa_<n>(q, k, v, [mask], out)` that carries the
+    op's configuration (`attn.gpu_sdpa = {scale, causal}`). The call keeps the
+    host-side GPU work (allocation, copies, launch) out of bufferization and
+    the buffer-deallocation pipeline, which reject `gpu` ops;
+    `attn-gpu-build-sdpa-kernels` gives the declaration its body afterwards.
+
+    A public function whose body is exactly `return attn.sdpa(args...)`
+    (arguments in order, mask optional) is marked
+    `attn.gpu_device_launcher = @__attn_gpu_sdpa_<n>_device`: attn-compile
+    then also exports an entry point that takes device pointers.
+  }];
+  let dependentDialects = ["func::FuncDialect", "memref::MemRefDialect",
+                           "bufferization::BufferizationDialect"];
+}
+
+def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
+  let summary = "Build the GPU kernels and host launch code of outlined attn.sdpa calls";
+  let description = [{
+    For each `@__attn_gpu_sdpa_<n>` declaration left by `attn-gpu-outline-sdpa`
+    (run after bufferization) this pass adds a `gpu.func` kernel to the
+    `gpu.module @attn_kernels` and gives the declaration a host body:
+    `gpu.alloc` device buffers, `gpu.memcpy` the inputs, `gpu.launch_func`,
+    copy the result back and free the buffers, all chained with async tokens.
+    A second function `@__attn_gpu_sdpa_<n>_device` launches on buffers that
+    already live on the device.
+
+    The kernel for f16/bf16 with `D` and `Dv` multiples of 16 (at most 128)
+    is a flash-attention kernel on tensor cores: one CTA of 4 warps per
+    (batch x head, block of 64 query rows), each warp owning 16 rows; Q
+    fragments kept in registers; K and V tiles staged in shared memory
+    (rows padded by 16 bytes against bank conflicts) with
+    `nvgpu.device_async_copy` double buffering (keys past `Sk` zero-filled);
+    `S = Q K^T` and `O += P V` as m16n8k16 `mma.sync` with f32 accumulation
+    (`nvgpu.mma.sync` for f16; `nvvm.mma.sync` for bf16, which nvgpu's
+    lowering does not type), B fragments from `nvgpu.ldmatrix` (transposed
+    for V); the online softmax in registers in base 2 with quad shuffles for
+    the row maxima; causal key blocks above the diagonal are never visited,
+    and the bias (causal, key bound, mask) is applied only on blocks that
+    need it. Every other case (f32, other head sizes) gets an FMA kernel:
+    one warp per query row, lanes striding over `D`/`Dv`, a warp-shuffle dot
+    product per key and the same online softmax.
+  }];
+  let dependentDialects = ["gpu::GPUDialect", "nvgpu::NVGPUDialect",
+                           "NVVM::NVVMDialect", "LLVM::LLVMDialect",
+                           "scf::SCFDialect", "vector::VectorDialect",
+                           "memref::MemRefDialect", "arith::ArithDialect",
+                           "math::MathDialect", "func::FuncDialect"];
+}
+
+def AttnCheckCudaToolkit : Pass<"attn-check-cuda-toolkit", "ModuleOp"> {
+  let summary = "Fail unless the CUDA toolkit's libdevice can be found";
+  let description = [{
+    The NVVM target links math functions (`__nv_exp2f`, ...) from
+    `libdevice.10.bc`, found through `CUDA_ROOT`, `CUDA_HOME`, `CUDA_PATH` or
+    `ptxas` on `PATH`; when none of these leads to it, upstream serialization
+    silently leaves `.extern .func __nv_*` declarations in the PTX. This pass
+    looks for the toolkit (those variables, then `/usr/local/cuda`), fails
+    with one error naming the places it looked when libdevice is missing, and
+    otherwise exports `CUDA_ROOT` so that serialization finds the same one.
+  }];
+  let options = [
+    Option<"defaultRoot", "default-root", "std::string",
+           /*default=*/"\"/usr/local/cuda\"",
+           "Toolkit directory tried last">,
+  ];
+}
+
+def AttnVerifyGpuBinary : Pass<"attn-verify-gpu-binary", "ModuleOp"> {
+  let summary = "Fail if a PTX gpu.binary still declares unresolved libdevice functions";
+  let description = [{
+    Runs after `gpu-module-to-binary`: every PTX object of every
+    `gpu.binary` is scanned for `.extern .func __nv_` declarations (a math
+    function that was not linked from libdevice) and for the entry points;
+    either defect is reported as an error instead of a PTX that fails to load.
+  }];
+}
+
+#endif

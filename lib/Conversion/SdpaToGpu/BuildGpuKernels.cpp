@@ -1,0 +1,777 @@
+//===- BuildGpuKernels.cpp - GPU kernels + host launch for attn.sdpa ------===//
+//
+// Second step of the NVVM pipeline (see Passes.td), after bufferization: each
+// launcher declaration `@__attn_gpu_sdpa_<n>(q, k, v, [mask], out)` left by
+// attn-gpu-outline-sdpa gets
+//   * a kernel in `gpu.module @attn_kernels`:
+//       - tensor cores (f16/bf16, D and Dv multiples of 16, at most 128):
+//         4 warps x 16 query rows per CTA, Q fragments in registers, K/V
+//         tiles of 64 keys double-buffered in shared memory by cp.async,
+//         S = Q K^T and O += P V as m16n8k16 mma.sync (f32 accumulators),
+//         online softmax in base 2 in registers;
+//       - otherwise an FMA kernel: one warp per query row;
+//   * a host body: device buffers, copies in, launch, copy out, free;
+//   * `@__attn_gpu_sdpa_<n>_device`: the launch alone, on device buffers.
+//
+// Fragment layouts (PTX ISA, mma.m16n8k16, lane = 4 * g + t):
+//   A (16x16, row-major)  a[0] = A[g][2t..2t+1]   a[1] = A[g+8][2t..]
+//                         a[2] = A[g][2t+8..]     a[3] = A[g+8][2t+8..]
+//   B (16x8, k x n)       b[0] = B[2t..2t+1][g]   b[1] = B[2t+8..2t+9][g]
+//   C (16x8, f32)         c[0] = C[g][2t..2t+1]   c[1] = C[g+8][2t..2t+1]
+// so the C fragments of two adjacent 8-key tiles of S are, converted to
+// f16/bf16, exactly the A fragment of P for the next product.
+//
+//===----------------------------------------------------------------------===//
+#include "attn/Conversion/Passes.h"
+
+#include "../../Transforms/KernelEmitter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir {
+namespace attn {
+#define GEN_PASS_DEF_ATTNGPUBUILDSDPAKERNELS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace attn
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+constexpr int64_t kWarp = 32;
+constexpr int64_t kThreads = 128;   // 4 warps per CTA
+constexpr int64_t kMmaRows = 64;    // query rows per CTA (16 per warp)
+constexpr int64_t kMmaKeys = 64;    // keys per K/V tile
+constexpr int64_t kFmaRows = 4;     // query rows per CTA (one per warp)
+constexpr int64_t kPad = 8;         // elements of padding per smem row
+constexpr int64_t kMaxGridY = 65535;
+constexpr double kLog2e = 1.4426950408889634;
+
+/// The configuration of one attn.sdpa, read off a launcher declaration.
+struct SdpaConf {
+  MemRefType q, k, v, mask, out; // mask: null when absent
+  Type elem;
+  int64_t d = 0, dv = 0;
+  bool causal = false;
+  double scale = 1.0;
+
+  bool useTensorCores() const {
+    return (elem.isF16() || elem.isBF16()) && d % 16 == 0 && dv % 16 == 0 &&
+           d <= 128 && dv <= 128;
+  }
+  int64_t rowsPerCta() const {
+    return useTensorCores() ? kMmaRows : kFmaRows;
+  }
+  int64_t sharedBytes() const {
+    if (!useTensorCores())
+      return 0;
+    return 2 * kMmaKeys * ((d + kPad) + (dv + kPad)) * 2;
+  }
+};
+
+/// Emission helpers for kernels: the shared CPU helpers plus GPU ones.
+struct GpuEmitter : Emitter {
+  Value i32(int32_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  }
+  Value negInf() { return f32(-std::numeric_limits<double>::infinity()); }
+  Value divS(Value x, Value y) { return arith::DivSIOp::create(b, loc, x, y); }
+  Value floorDivS(Value x, Value y) {
+    return arith::FloorDivSIOp::create(b, loc, x, y);
+  }
+  Value fcmp(arith::CmpFPredicate p, Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, p, x, y);
+  }
+  Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
+  Value fdiv(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+  Value threadId() {
+    return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  }
+  Value blockId(gpu::Dimension d) { return gpu::BlockIdOp::create(b, loc, d); }
+  /// Butterfly shuffle within the warp.
+  Value shflXor(Value v, int32_t mask) {
+    return gpu::ShuffleOp::create(b, loc, v, i32(mask), i32(kWarp),
+                                  gpu::ShuffleMode::XOR)
+        .getShuffleResult();
+  }
+  Value extract(Value v, ArrayRef<int64_t> pos) {
+    return vector::ExtractOp::create(b, loc, v, pos);
+  }
+  Value fromElements(VectorType t, ValueRange xs) {
+    return vector::FromElementsOp::create(b, loc, t, xs);
+  }
+  /// Element-wise widening of a scalar of the input type to f32.
+  Value widen(Value x) { return toF32(x); }
+  Value narrow(Value x, Type to) {
+    if (x.getType() == to)
+      return x;
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  /// if (cond) then() else otherwise(), both yielding `types`.
+  SmallVector<Value> ifElse(Value cond, TypeRange types,
+                            function_ref<SmallVector<Value>()> then,
+                            function_ref<SmallVector<Value>()> otherwise) {
+    auto op = scf::IfOp::create(b, loc, types, cond, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&op.getThenRegion().front());
+      scf::YieldOp::create(b, loc, then());
+      b.setInsertionPointToStart(&op.getElseRegion().front());
+      scf::YieldOp::create(b, loc, otherwise());
+    }
+    return SmallVector<Value>(op.getResults());
+  }
+};
+
+/// Kernel arguments and the index values every kernel derives from them.
+struct KernelFrame {
+  Value q, k, v, mask, out;
+  Value bDim, hDim, sq, sk, hkv, group, bh, batch, head, kvHead, causalOff;
+  Value rowBlockStart; // first query row of this CTA
+};
+
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const SdpaConf &c)
+      : b(b), e{{b, loc}}, c(c) {}
+
+  /// Emits the kernel body into `fn` (whose entry block has the arguments).
+  void build(gpu::GPUFuncOp fn) {
+    Block &entry = fn.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    KernelFrame f;
+    f.q = entry.getArgument(0);
+    f.k = entry.getArgument(1);
+    f.v = entry.getArgument(2);
+    unsigned next = 3;
+    if (c.mask)
+      f.mask = entry.getArgument(next++);
+    f.out = entry.getArgument(next);
+    f.bDim = e.dim(f.q, 0);
+    f.hDim = e.dim(f.q, 1);
+    f.sq = e.dim(f.q, 2);
+    f.hkv = e.dim(f.k, 1);
+    f.sk = e.dim(f.k, 2);
+    f.group = e.div(f.hDim, f.hkv);
+    f.causalOff = e.sub(f.sk, f.sq);
+    // (batch x head) comes from blockIdx.z * 65535 + blockIdx.y, the query
+    // row block from blockIdx.x (fastest, so that CTAs running together
+    // share one head's K and V in L2).
+    f.bh = e.add(e.mul(e.blockId(gpu::Dimension::z), e.idx(kMaxGridY)),
+                 e.blockId(gpu::Dimension::y));
+    f.rowBlockStart =
+        e.mul(e.blockId(gpu::Dimension::x), e.idx(c.rowsPerCta()));
+    Value live = arith::AndIOp::create(
+        b, e.loc,
+        e.cmp(arith::CmpIPredicate::ult, f.bh, e.mul(f.bDim, f.hDim)),
+        e.cmp(arith::CmpIPredicate::ult, f.rowBlockStart, f.sq));
+    e.ifThen(live, [&] {
+      f.batch = e.div(f.bh, f.hDim);
+      f.head = e.rem(f.bh, f.hDim);
+      f.kvHead = e.div(f.head, f.group);
+      if (c.useTensorCores())
+        buildMma(f);
+      else
+        buildFma(f);
+    });
+    gpu::ReturnOp::create(b, e.loc);
+  }
+
+private:
+  OpBuilder &b;
+  GpuEmitter e;
+  const SdpaConf &c;
+
+  Type f32() { return b.getF32Type(); }
+  Value scale2() { return e.f32(c.scale * kLog2e); }
+
+  /// Mask element (b, h, i, j) -> the bias to add, in base 2 (or -inf).
+  Value applyMask(const KernelFrame &f, Value s, Value row, Value key) {
+    if (!f.mask)
+      return s;
+    Value zero = e.idx(0);
+    Value bm = e.select(e.cmp(arith::CmpIPredicate::eq, e.dim(f.mask, 0),
+                              e.idx(1)),
+                        zero, f.batch);
+    Value hm = e.select(e.cmp(arith::CmpIPredicate::eq, e.dim(f.mask, 1),
+                              e.idx(1)),
+                        zero, f.head);
+    Value m = e.load(f.mask, {bm, hm, row, key});
+    if (m.getType().isInteger(1))
+      return e.select(m, s, e.negInf());
+    return e.fadd(s, e.fmul(e.widen(m), e.f32(kLog2e)));
+  }
+
+  /// Scaled score with the bias of (row, key): -inf past Sk, above the
+  /// causal diagonal or where an i1 mask is false; the additive mask. Rows
+  /// and keys out of range are clamped before any load.
+  Value biased(const KernelFrame &f, Value s, Value row, Value key) {
+    Value x = e.fmul(s, scale2());
+    Value lastRow = e.sub(f.sq, e.idx(1));
+    Value lastKey = e.maxS(e.sub(f.sk, e.idx(1)), e.idx(0));
+    x = applyMask(f, x, e.minS(row, lastRow), e.minS(key, lastKey));
+    Value hidden = e.cmp(arith::CmpIPredicate::sge, key, f.sk);
+    if (c.causal)
+      hidden = arith::OrIOp::create(
+          b, e.loc, hidden,
+          e.cmp(arith::CmpIPredicate::sgt, key, e.add(row, f.causalOff)));
+    return e.select(hidden, e.negInf(), x);
+  }
+
+  /// Number of key blocks of `blockKeys` that rows up to `lastRow` see.
+  Value keyBlocks(const KernelFrame &f, Value lastRow, int64_t blockKeys) {
+    Value n = e.ceilDiv(f.sk, e.idx(blockKeys));
+    if (!c.causal)
+      return n;
+    // Keys j <= lastRow + Sk - Sq: ceil((lastRow + off + 1) / BN) blocks,
+    // none when that is negative.
+    Value lim = e.add(e.add(lastRow, f.causalOff), e.idx(1));
+    Value blocks = e.floorDivS(e.add(lim, e.idx(blockKeys - 1)),
+                               e.idx(blockKeys));
+    return e.minS(n, e.maxS(blocks, e.idx(0)));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // FMA kernel: one warp per query row.
+  //===--------------------------------------------------------------------===//
+  void buildFma(const KernelFrame &f) {
+    Value tid = e.threadId();
+    Value lane = e.rem(tid, e.idx(kWarp));
+    Value row = e.add(f.rowBlockStart, e.div(tid, e.idx(kWarp)));
+    // The branch is uniform per warp, so the shuffles below see full warps.
+    e.ifThen(e.cmp(arith::CmpIPredicate::ult, row, f.sq), [&] {
+      int64_t nq = (c.d + kWarp - 1) / kWarp;
+      int64_t no = (c.dv + kWarp - 1) / kWarp;
+      Value zero = e.f32(0.0);
+      auto col = [&](int64_t i) { return e.add(lane, e.idx(i * kWarp)); };
+      auto guardedLoad = [&](Value m, ValueRange pre, Value cl, int64_t n) {
+        Value ok = e.cmp(arith::CmpIPredicate::ult, cl, e.idx(n));
+        SmallVector<Value> ivs(pre);
+        ivs.push_back(e.minS(cl, e.idx(n - 1)));
+        return e.select(ok, e.widen(e.load(m, ivs)), zero);
+      };
+      SmallVector<Value> qr;
+      for (int64_t i = 0; i < nq; ++i)
+        qr.push_back(guardedLoad(f.q, {f.batch, f.head, row}, col(i), c.d));
+      Value limit = keyBlocks(f, row, 1);
+      SmallVector<Value> init{e.negInf(), zero};
+      for (int64_t i = 0; i < no; ++i)
+        init.push_back(zero);
+      SmallVector<Value> res = e.forLoopIter(
+          e.idx(0), limit, e.idx(1), init,
+          [&](Value key, ValueRange it) -> SmallVector<Value> {
+            Value s = zero;
+            for (int64_t i = 0; i < nq; ++i)
+              s = math::FmaOp::create(
+                  b, e.loc, qr[i],
+                  guardedLoad(f.k, {f.batch, f.kvHead, key}, col(i), c.d), s);
+            for (int32_t m = kWarp / 2; m >= 1; m /= 2)
+              s = e.fadd(s, e.shflXor(s, m));
+            s = biased(f, s, row, key);
+            Value mOld = it[0];
+            Value mNew = e.fmax(mOld, s);
+            Value ref = e.select(
+                e.fcmp(arith::CmpFPredicate::OEQ, mNew, e.negInf()),
+                e.f32(0.0), mNew);
+            Value alpha = e.exp2(e.fsub(mOld, ref));
+            Value p = e.exp2(e.fsub(s, ref));
+            SmallVector<Value> next{mNew,
+                                    math::FmaOp::create(b, e.loc, it[1],
+                                                        alpha, p)};
+            for (int64_t i = 0; i < no; ++i) {
+              Value vv = guardedLoad(f.v, {f.batch, f.kvHead, key}, col(i),
+                                     c.dv);
+              next.push_back(math::FmaOp::create(
+                  b, e.loc, p, vv, e.fmul(it[2 + i], alpha)));
+            }
+            return next;
+          });
+      Value l = res[1];
+      Value inv = e.select(e.fcmp(arith::CmpFPredicate::OGT, l, zero),
+                           e.fdiv(e.f32(1.0), l), zero);
+      for (int64_t i = 0; i < no; ++i) {
+        Value cl = col(i);
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, cl, e.idx(c.dv)), [&] {
+          e.store(e.narrow(e.fmul(res[2 + i], inv), c.elem), f.out,
+                  {f.batch, f.head, row, cl});
+        });
+      }
+    });
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Tensor-core kernel.
+  //===--------------------------------------------------------------------===//
+  VectorType vec(ArrayRef<int64_t> shape, Type t) {
+    return VectorType::get(shape, t);
+  }
+
+  /// D (16x8, f32) += A (16x16) * B (16x8) on tensor cores.
+  Value mma(Value a, Value bb, Value acc) {
+    if (c.elem.isF16())
+      return nvgpu::MmaSyncOp::create(b, e.loc, a, bb, acc,
+                                      ArrayRef<int64_t>{16, 8, 16});
+    // bf16: nvgpu.mma.sync's lowering cannot type bf16 operands in this
+    // MLIR, so go to nvvm.mma.sync with the registers packed as i32.
+    Type i32 = b.getI32Type();
+    auto pack = [&](Value frag, int64_t n) {
+      SmallVector<Value> regs;
+      for (int64_t i = 0; i < n; ++i) {
+        Value pair = e.extract(frag, {i});
+        Value asInt =
+            vector::BitCastOp::create(b, e.loc, vec({1}, i32), pair);
+        regs.push_back(e.extract(asInt, {0}));
+      }
+      return regs;
+    };
+    SmallVector<Value> cs;
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t j = 0; j < 2; ++j)
+        cs.push_back(e.extract(acc, {i, j}));
+    Type f = f32();
+    auto resTy = LLVM::LLVMStructType::getLiteral(b.getContext(), {f, f, f, f});
+    Value r = NVVM::MmaOp::create(
+        b, e.loc, resTy, pack(a, 4), pack(bb, 2), cs,
+        ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < 4; ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, e.loc, r,
+                                                 ArrayRef<int64_t>{i}));
+    return e.fromElements(vec({2, 2}, f), out);
+  }
+
+  void buildMma(const KernelFrame &f) {
+    Type t = c.elem;
+    MLIRContext *ctx = b.getContext();
+    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    int64_t pk = c.d + kPad, pv = c.dv + kPad;
+    int64_t nTiles = kMmaKeys / 8; // 8-key column tiles of S
+    int64_t nOut = c.dv / 8;       // 8-column tiles of O
+
+    Value tid = e.threadId();
+    Value warp = e.div(tid, e.idx(kWarp));
+    Value lane = e.rem(tid, e.idx(kWarp));
+    Value g = e.div(lane, e.idx(4));
+    Value t4 = e.mul(e.rem(lane, e.idx(4)), e.idx(2)); // 2 * (lane % 4)
+    Value r0 = e.add(e.add(f.rowBlockStart, e.mul(warp, e.idx(16))), g);
+    Value r1 = e.add(r0, e.idx(8));
+    Value lastRow = e.sub(f.sq, e.idx(1));
+
+    // Shared memory: K and V tiles, two stages each, rows padded by 16 bytes
+    // so that the 8 row addresses of an ldmatrix hit distinct banks.
+    auto dynTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface{}, wg);
+    Value smem = gpu::DynamicSharedMemoryOp::create(b, e.loc, dynTy);
+    auto kTy = MemRefType::get({2, kMmaKeys, pk}, t,
+                               MemRefLayoutAttrInterface{}, wg);
+    auto vTy = MemRefType::get({2, kMmaKeys, pv}, t,
+                               MemRefLayoutAttrInterface{}, wg);
+    Value kS = memref::ViewOp::create(b, e.loc, kTy, smem, e.idx(0),
+                                      ValueRange{});
+    Value vS = memref::ViewOp::create(b, e.loc, vTy, smem,
+                                      e.idx(2 * kMmaKeys * pk * 2),
+                                      ValueRange{});
+
+    // Q fragments, loaded once from global memory into registers.
+    SmallVector<Value> qFrag;
+    Value q0 = e.minS(r0, lastRow), q1 = e.minS(r1, lastRow);
+    for (int64_t kk = 0; kk < c.d / 16; ++kk) {
+      Value c0 = e.add(t4, e.idx(kk * 16));
+      Value c1 = e.add(c0, e.idx(8));
+      auto ld = [&](Value row, Value col) {
+        return vector::LoadOp::create(b, e.loc, vec({2}, t), f.q,
+                                      ValueRange{f.batch, f.head, row, col})
+            .getResult();
+      };
+      SmallVector<Value> parts{ld(q0, c0), ld(q1, c0), ld(q0, c1),
+                               ld(q1, c1)};
+      SmallVector<Value> elems;
+      for (Value p : parts)
+        for (int64_t i = 0; i < 2; ++i)
+          elems.push_back(e.extract(p, {i}));
+      qFrag.push_back(e.fromElements(vec({4, 2}, t), elems));
+    }
+
+    // Issues the cp.async copies of key block `kb` into stage `stage`;
+    // rows past Sk are zero-filled (src-size 0, address clamped).
+    auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
+    auto issueTile = [&](Value kb, Value stage) {
+      SmallVector<Value> toks;
+      Value key0 = e.mul(kb, e.idx(kMmaKeys));
+      Value lastKey = e.sub(f.sk, e.idx(1));
+      auto copyRows = [&](Value src, Value dst, int64_t width) {
+        int64_t perRow = width / 8;
+        for (int64_t it = 0; it < kMmaKeys * perRow / kThreads; ++it) {
+          Value chunk = e.add(tid, e.idx(it * kThreads));
+          Value row = e.div(chunk, e.idx(perRow));
+          Value col = e.mul(e.rem(chunk, e.idx(perRow)), e.idx(8));
+          Value key = e.add(key0, row);
+          Value ok = e.cmp(arith::CmpIPredicate::ult, key, f.sk);
+          Value n = e.select(ok, e.idx(8), e.idx(0));
+          toks.push_back(nvgpu::DeviceAsyncCopyOp::create(
+              b, e.loc, tokTy, dst, ValueRange{stage, row, col}, src,
+              ValueRange{f.batch, f.kvHead, e.minS(key, lastKey), col},
+              b.getIndexAttr(8), n, b.getUnitAttr()));
+        }
+      };
+      copyRows(f.k, kS, c.d);
+      copyRows(f.v, vS, c.dv);
+      return nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy, toks)
+          .getResult();
+    };
+
+    Value lastRowOfCta =
+        e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
+    Value nkb = keyBlocks(f, lastRowOfCta, kMmaKeys);
+    e.ifThen(e.cmp(arith::CmpIPredicate::sgt, nkb, e.idx(0)),
+             [&] { issueTile(e.idx(0), e.idx(0)); });
+
+    Value zero = e.f32(0.0);
+    Value zeroAcc = arith::ConstantOp::create(
+        b, e.loc, DenseElementsAttr::get(vec({2, 2}, f32()), 0.0f));
+    // Loop state: O tiles, running max (rows g, g+8), per-thread partial
+    // running sums (rows g, g+8; reduced across the quad at the end).
+    SmallVector<Value> init(nOut, zeroAcc);
+    init.append({e.negInf(), e.negInf(), zero, zero});
+    SmallVector<Value> res = e.forLoopIter(
+        e.idx(0), nkb, e.idx(1), init,
+        [&](Value kb, ValueRange it) -> SmallVector<Value> {
+          Value stage = e.rem(kb, e.idx(2));
+          Value nextKb = e.add(kb, e.idx(1));
+          // Prefetch the next tile into the other stage, then wait until
+          // only that group may still be in flight.
+          SmallVector<Value> grp = e.ifElse(
+              e.cmp(arith::CmpIPredicate::slt, nextKb, nkb), {tokTy},
+              [&] { return SmallVector<Value>{issueTile(nextKb,
+                                                        e.rem(nextKb,
+                                                              e.idx(2)))}; },
+              [&] {
+                return SmallVector<Value>{
+                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
+                                                            ValueRange{})
+                        .getResult()};
+              });
+          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
+                                           b.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(b, e.loc);
+
+          // S = Q K^T: 8 column tiles of 8 keys.
+          SmallVector<Value> sAcc(nTiles, zeroAcc);
+          Value keyRowInPair =
+              e.add(e.mul(e.div(lane, e.idx(16)), e.idx(8)),
+                    e.rem(lane, e.idx(8)));
+          Value colHalf = e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
+                                e.idx(8));
+          for (int64_t kk = 0; kk < c.d / 16; ++kk) {
+            for (int64_t np = 0; np < nTiles / 2; ++np) {
+              Value frag = nvgpu::LdMatrixOp::create(
+                  b, e.loc, vec({4, 2}, t), kS,
+                  ValueRange{stage, e.add(keyRowInPair, e.idx(np * 16)),
+                             e.add(colHalf, e.idx(kk * 16))},
+                  /*transpose=*/false, /*numTiles=*/4);
+              for (int64_t h = 0; h < 2; ++h) {
+                Value bFrag = e.fromElements(
+                    vec({2, 2}, t),
+                    {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
+                     e.extract(frag, {2 * h + 1, 0}),
+                     e.extract(frag, {2 * h + 1, 1})});
+                sAcc[2 * np + h] = mma(qFrag[kk], bFrag, sAcc[2 * np + h]);
+              }
+            }
+          }
+          // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
+          SmallVector<Value> raw;
+          for (int64_t n = 0; n < nTiles; ++n)
+            for (int64_t i = 0; i < 2; ++i)
+              for (int64_t j = 0; j < 2; ++j)
+                raw.push_back(e.extract(sAcc[n], {i, j}));
+          Value key0 = e.mul(kb, e.idx(kMmaKeys));
+          // Bias only where needed: a block past Sk, crossing the causal
+          // diagonal, or any block when there is a mask.
+          Value needBias = e.cmp(arith::CmpIPredicate::sgt,
+                                 e.add(key0, e.idx(kMmaKeys)), f.sk);
+          if (c.causal)
+            needBias = arith::OrIOp::create(
+                b, e.loc, needBias,
+                e.cmp(arith::CmpIPredicate::sgt,
+                      e.add(key0, e.idx(kMmaKeys - 1)),
+                      e.add(f.rowBlockStart, f.causalOff)));
+          if (c.mask)
+            needBias = arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true));
+          SmallVector<Type> sTypes(raw.size(), f32());
+          SmallVector<Value> s = e.ifElse(
+              needBias, sTypes,
+              [&] {
+                SmallVector<Value> out;
+                for (int64_t n = 0; n < nTiles; ++n)
+                  for (int64_t i = 0; i < 2; ++i)
+                    for (int64_t j = 0; j < 2; ++j)
+                      out.push_back(biased(
+                          f, raw[4 * n + 2 * i + j], i ? r1 : r0,
+                          e.add(key0, e.add(t4, e.idx(8 * n + j)))));
+                return out;
+              },
+              [&] {
+                SmallVector<Value> out;
+                Value sc = scale2();
+                for (Value x : raw)
+                  out.push_back(e.fmul(x, sc));
+                return out;
+              });
+
+          // Online softmax, rows g (i = 0) and g + 8 (i = 1).
+          SmallVector<Value> next;
+          Value alpha[2], ref[2], mNew[2];
+          for (int64_t i = 0; i < 2; ++i) {
+            Value mx = e.negInf();
+            for (int64_t n = 0; n < nTiles; ++n)
+              for (int64_t j = 0; j < 2; ++j)
+                mx = e.fmax(mx, s[4 * n + 2 * i + j]);
+            mx = e.fmax(mx, e.shflXor(mx, 1));
+            mx = e.fmax(mx, e.shflXor(mx, 2));
+            mNew[i] = e.fmax(it[nOut + i], mx);
+            ref[i] = e.select(
+                e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
+                mNew[i]);
+            alpha[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
+          }
+          SmallVector<Value> p(s.size());
+          Value lSum[2] = {zero, zero};
+          for (int64_t n = 0; n < nTiles; ++n)
+            for (int64_t i = 0; i < 2; ++i)
+              for (int64_t j = 0; j < 2; ++j) {
+                int64_t at = 4 * n + 2 * i + j;
+                p[at] = e.exp2(e.fsub(s[at], ref[i]));
+                lSum[i] = e.fadd(lSum[i], p[at]);
+              }
+          Value alphaVec = e.fromElements(
+              vec({2, 2}, f32()), {alpha[0], alpha[0], alpha[1], alpha[1]});
+          SmallVector<Value> o;
+          for (int64_t n = 0; n < nOut; ++n)
+            o.push_back(arith::MulFOp::create(b, e.loc, it[n], alphaVec));
+
+          // O += P V: P's A fragments are S's C fragments, narrowed.
+          Value vKeyRow = e.add(e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
+                                      e.idx(8)),
+                                e.rem(lane, e.idx(8)));
+          Value vColHalf = e.mul(e.div(lane, e.idx(16)), e.idx(8));
+          for (int64_t kk = 0; kk < kMmaKeys / 16; ++kk) {
+            SmallVector<Value> pe;
+            // a[0] = tile 2kk row g, a[1] = tile 2kk row g+8,
+            // a[2] = tile 2kk+1 row g, a[3] = tile 2kk+1 row g+8.
+            for (int64_t tile : {2 * kk, 2 * kk + 1})
+              for (int64_t i = 0; i < 2; ++i)
+                for (int64_t j = 0; j < 2; ++j)
+                  pe.push_back(e.narrow(p[4 * tile + 2 * i + j], t));
+            Value pFrag = e.fromElements(vec({4, 2}, t), pe);
+            for (int64_t np = 0; np < nOut / 2; ++np) {
+              Value frag = nvgpu::LdMatrixOp::create(
+                  b, e.loc, vec({4, 2}, t), vS,
+                  ValueRange{stage, e.add(vKeyRow, e.idx(kk * 16)),
+                             e.add(vColHalf, e.idx(np * 16))},
+                  /*transpose=*/true, /*numTiles=*/4);
+              for (int64_t h = 0; h < 2; ++h) {
+                Value bFrag = e.fromElements(
+                    vec({2, 2}, t),
+                    {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
+                     e.extract(frag, {2 * h + 1, 0}),
+                     e.extract(frag, {2 * h + 1, 1})});
+                o[2 * np + h] = mma(pFrag, bFrag, o[2 * np + h]);
+              }
+            }
+          }
+          // The next iteration's prefetch overwrites this stage.
+          gpu::BarrierOp::create(b, e.loc);
+          next.append(o.begin(), o.end());
+          next.append({mNew[0], mNew[1],
+                       math::FmaOp::create(b, e.loc, it[nOut + 2], alpha[0],
+                                           lSum[0]),
+                       math::FmaOp::create(b, e.loc, it[nOut + 3], alpha[1],
+                                           lSum[1])});
+          return next;
+        });
+
+    // O / l, rows past Sq not stored; fully hidden rows (l = 0) give 0.
+    for (int64_t i = 0; i < 2; ++i) {
+      Value l = res[nOut + 2 + i];
+      l = e.fadd(l, e.shflXor(l, 1));
+      l = e.fadd(l, e.shflXor(l, 2));
+      Value inv = e.select(e.fcmp(arith::CmpFPredicate::OGT, l, zero),
+                           e.fdiv(e.f32(1.0), l), zero);
+      Value row = i ? r1 : r0;
+      e.ifThen(e.cmp(arith::CmpIPredicate::ult, row, f.sq), [&] {
+        Value invVec = vector::BroadcastOp::create(b, e.loc, vec({2}, f32()),
+                                                   inv);
+        for (int64_t n = 0; n < nOut; ++n) {
+          Value pair = arith::MulFOp::create(b, e.loc,
+                                             e.extract(res[n], {i}), invVec);
+          Value narrowed =
+              arith::TruncFOp::create(b, e.loc, vec({2}, t), pair);
+          vector::StoreOp::create(
+              b, e.loc, narrowed, f.out,
+              ValueRange{f.batch, f.head, row, e.add(t4, e.idx(8 * n))});
+        }
+      });
+    }
+  }
+};
+
+/// Reads the configuration off a launcher declaration.
+bool readConf(func::FuncOp decl, SdpaConf &c) {
+  auto dict = decl->getAttrOfType<DictionaryAttr>(kGpuSdpaAttr);
+  FunctionType ft = decl.getFunctionType();
+  if (!dict || ft.getNumResults() != 0 ||
+      (ft.getNumInputs() != 4 && ft.getNumInputs() != 5))
+    return false;
+  SmallVector<MemRefType> ts;
+  for (Type t : ft.getInputs()) {
+    auto mt = dyn_cast<MemRefType>(t);
+    if (!mt || mt.getRank() != 4 || !mt.getLayout().isIdentity())
+      return false;
+    ts.push_back(mt);
+  }
+  c.q = ts[0];
+  c.k = ts[1];
+  c.v = ts[2];
+  c.mask = ts.size() == 5 ? ts[3] : MemRefType();
+  c.out = ts.back();
+  c.elem = c.q.getElementType();
+  c.d = c.q.getDimSize(3);
+  c.dv = c.v.getDimSize(3);
+  if (ShapedType::isDynamic(c.d) || ShapedType::isDynamic(c.dv))
+    return false;
+  c.causal = dict.contains("causal");
+  auto scale = dict.getAs<FloatAttr>("scale");
+  if (!scale)
+    return false;
+  c.scale = scale.getValueAsDouble();
+  return true;
+}
+
+struct BuildGpuKernelsPass
+    : public attn::impl::AttnGpuBuildSdpaKernelsBase<BuildGpuKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    SmallVector<func::FuncOp> decls;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn.isDeclaration() && fn->hasAttr(kGpuSdpaAttr))
+        decls.push_back(fn);
+    if (decls.empty())
+      return;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    SymbolTable symbols(module);
+    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+    std::string name = "attn_kernels";
+    for (int i = 1; symbols.lookup(name); ++i)
+      name = "attn_kernels_" + std::to_string(i);
+    auto kernels = gpu::GPUModuleOp::create(mb, module.getLoc(), name);
+    symbols.insert(kernels);
+    for (func::FuncOp decl : decls) {
+      SdpaConf c;
+      if (!readConf(decl, c)) {
+        decl.emitError("malformed attn GPU launcher declaration");
+        return signalPassFailure();
+      }
+      Location loc = decl.getLoc();
+      // The kernel.
+      OpBuilder kb = OpBuilder::atBlockEnd(kernels.getBody());
+      auto kfn = gpu::GPUFuncOp::create(kb, loc, decl.getSymName(),
+                                        decl.getFunctionType());
+      kfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                   UnitAttr::get(ctx));
+      kfn.setKnownBlockSizeAttr(
+          DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
+      KernelBuilder(kb, loc, c).build(kfn);
+
+      // The host bodies.
+      emitHost(decl, kfn, c, /*deviceBuffers=*/false);
+      OpBuilder db(decl);
+      db.setInsertionPointAfter(decl);
+      auto dev = func::FuncOp::create(db, loc,
+                                      (decl.getSymName() + "_device").str(),
+                                      decl.getFunctionType());
+      dev.setPrivate();
+      dev->setAttr(kGpuSdpaAttr, decl->getAttr(kGpuSdpaAttr));
+      emitHost(dev, kfn, c, /*deviceBuffers=*/true);
+      decl->removeAttr(kGpuSdpaAttr);
+      dev->removeAttr(kGpuSdpaAttr);
+    }
+  }
+
+  /// The host side: with `deviceBuffers`, the arguments already live on the
+  /// device and only the launch is emitted; otherwise device buffers are
+  /// allocated, the inputs copied in, the result copied back and the
+  /// buffers freed. Everything is chained by async tokens and waited for.
+  void emitHost(func::FuncOp fn, gpu::GPUFuncOp kernel, const SdpaConf &c,
+                bool deviceBuffers) {
+    OpBuilder b(fn.getContext());
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Location loc = fn.getLoc();
+    GpuEmitter e{{b, loc}};
+    auto tokTy = gpu::AsyncTokenType::get(b.getContext());
+    Value tok = gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
+    SmallVector<Value> hostArgs(entry->getArguments());
+    SmallVector<Value> devArgs;
+    SmallVector<Value> allocated;
+    for (Value a : hostArgs) {
+      if (deviceBuffers) {
+        devArgs.push_back(a);
+        continue;
+      }
+      auto mt = cast<MemRefType>(a.getType());
+      SmallVector<Value> dyn;
+      for (int64_t i = 0; i < mt.getRank(); ++i)
+        if (mt.isDynamicDim(i))
+          dyn.push_back(e.dim(a, i));
+      auto alloc = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok},
+                                        dyn, ValueRange{}, false);
+      tok = alloc.getAsyncToken();
+      allocated.push_back(alloc.getMemref());
+      devArgs.push_back(alloc.getMemref());
+      if (a != hostArgs.back())
+        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
+                                    alloc.getMemref(), a)
+                  .getAsyncToken();
+    }
+    Value q = hostArgs[0];
+    Value bh = e.mul(e.dim(q, 0), e.dim(q, 1));
+    Value one = e.idx(1);
+    // Empty grids are not launchable: every dimension is at least 1, and
+    // the kernel leaves CTAs past the data alone.
+    Value gx = e.maxS(e.ceilDiv(e.dim(q, 2), e.idx(c.rowsPerCta())), one);
+    Value gy = e.maxS(e.minS(bh, e.idx(kMaxGridY)), one);
+    Value gz = e.maxS(e.ceilDiv(bh, e.idx(kMaxGridY)), one);
+    Value smemBytes = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(int32_t(c.sharedBytes())));
+    auto launch = gpu::LaunchFuncOp::create(
+        b, loc, kernel, gpu::KernelDim3{gx, gy, gz},
+        gpu::KernelDim3{e.idx(kThreads), one, one}, smemBytes, devArgs, tokTy,
+        ValueRange{tok});
+    tok = launch.getAsyncToken();
+    if (!deviceBuffers) {
+      tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
+                                  hostArgs.back(), devArgs.back())
+                .getAsyncToken();
+      for (Value m : allocated)
+        tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, m)
+                  .getAsyncToken();
+    }
+    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+    func::ReturnOp::create(b, loc);
+  }
+};
+
+} // namespace
