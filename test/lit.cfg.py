@@ -46,3 +46,9 @@ for _root in _find_cuda():
             config.available_features.add("ptxas")
             config.substitutions.append(("%ptxas", _ptxas))
         break
+
+# libattn_cuda_runtime (runtime/cuda), built where cuda.h was found.
+_rt = os.path.join(config.attn_obj_root, "lib", "libattn_cuda_runtime.so")
+if os.path.exists(_rt):
+    config.available_features.add("attn-cuda-runtime")
+    config.substitutions.append(("%cuda_runtime_dir", os.path.dirname(_rt)))

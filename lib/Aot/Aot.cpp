@@ -9,6 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "attn/Aot/Aot.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -253,7 +257,8 @@ std::vector<std::vector<std::string>> dimParamNames(const AotFunction &f) {
 
 std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
                                                   StringRef pipeline,
-                                                  std::string &err) {
+                                                  std::string &err,
+                                                  StringRef gpuChip = "sm_80") {
   MLIRContext *ctx = module.getContext();
   auto clone = std::make_unique<OwningOpRef<ModuleOp>>(module.clone());
   // The callers' buffers are never written: results get their own memory.
@@ -266,7 +271,11 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
                       BoolAttr::get(ctx, false));
   });
   PassManager pm(ctx);
-  if (!buildPipelineByName(pipeline, pm)) {
+  if (pipeline == "nvvm") {
+    NvvmPipelineOptions nvvm;
+    nvvm.chip = gpuChip.str();
+    buildNvvmPipeline(pm, nvvm);
+  } else if (!buildPipelineByName(pipeline, pm)) {
     err = "unknown pipeline '" + pipeline.str() +
           "' (expected cpu or reference)";
     return nullptr;
@@ -305,6 +314,9 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
   size_t want = 0;
   for (const TensorSig &a : f.sig.args)
     want += 3 + 2 * a.shape.size();
+  if (f.deviceEntry)
+    for (const TensorSig &r : f.sig.results)
+      want += 3 + 2 * r.shape.size();
   if (impl->arg_size() != want) {
     err = "internal error: lowered @" + f.name + " takes " +
           std::to_string(impl->arg_size()) + " parameters, expected " +
@@ -455,6 +467,24 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
     for (llvm::Value *s : argStrides[a])
       callArgs.push_back(s);
   }
+  // The device entry passes the caller's (device) result buffers in.
+  if (f.deviceEntry)
+    for (size_t r = 0; r < f.sig.results.size(); ++r) {
+      std::vector<llvm::Value *> dims;
+      for (const AotDim &d : f.resultDims[r])
+        dims.push_back(value(d));
+      std::vector<llvm::Value *> strides(dims.size(), one);
+      llvm::Value *st = one;
+      for (size_t d = dims.size(); d-- > 0;) {
+        strides[d] = st;
+        st = b.CreateMul(st, dims[d]);
+      }
+      callArgs.push_back(outPtr[r]);
+      callArgs.push_back(outPtr[r]);
+      callArgs.push_back(zero);
+      callArgs.insert(callArgs.end(), dims.begin(), dims.end());
+      callArgs.insert(callArgs.end(), strides.begin(), strides.end());
+    }
   for (size_t i = 0; i < callArgs.size(); ++i)
     if (callArgs[i]->getType() != impl->getArg(i)->getType()) {
       err = "internal error: lowered @" + f.name + " parameter " +
@@ -463,6 +493,21 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
       return false;
     }
   llvm::Value *ret = b.CreateCall(impl->getFunctionType(), impl, callArgs);
+  // The CUDA runtime keeps its first error; report it as a status.
+  auto cudaStatus = [&](llvm::Value *status) {
+    if (!f.checkCuda)
+      return status;
+    llvm::FunctionCallee hasErr = mod.getOrInsertFunction(
+        "attnCudaHasError", llvm::FunctionType::get(i32, {}, false));
+    llvm::Value *failed = b.CreateICmpNE(b.CreateCall(hasErr, {}),
+                                         llvm::ConstantInt::get(i32, 0));
+    return b.CreateSelect(failed, llvm::ConstantInt::get(i32, kAotErrCuda),
+                          status);
+  };
+  if (f.deviceEntry) {
+    b.CreateRet(cudaStatus(llvm::ConstantInt::get(i32, kAotOk)));
+    return true;
+  }
 
   llvm::FunctionCallee freeFn = mod.getOrInsertFunction(
       "free", llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr}, false));
@@ -509,7 +554,7 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
     b.CreateBr(next);
     b.SetInsertPoint(next);
   }
-  b.CreateRet(status);
+  b.CreateRet(cudaStatus(status));
   return true;
 }
 
@@ -652,7 +697,15 @@ bool mlir::attn::analyzeModule(const ParsedModule &pm, const AotOptions &opts,
       f.resultDims.push_back(d);
     }
     f.checks = da.checks;
-    fns.push_back(std::move(f));
+    f.checkCuda = opts.target == "nvptx";
+    bool device = f.checkCuda && isSingleSdpaFunction(fn);
+    fns.push_back(f);
+    if (device) {
+      AotFunction d = f;
+      d.symbol = f.symbol + "_device";
+      d.deviceEntry = true;
+      fns.push_back(std::move(d));
+    }
   }
   if (fns.empty()) {
     err = "no public function with a body to export";
@@ -689,7 +742,17 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
      << " * Returns ATTN_OK, or ATTN_ERR_SIZES when sizes are negative or\n"
      << " * break the shape rules of the attn ops (nothing is computed),\n"
      << " * ATTN_ERR_NULL for a NULL tensor pointer (ATTN_ERR_INTERNAL: a\n"
-     << " * result did not have the size documented here; a compiler bug). */\n"
+     << " * result did not have the size documented here; a compiler bug).\n";
+  if (opts.target == "nvptx")
+    os << " *\n"
+       << " * --target=nvptx (" << opts.gpuChip << "): the functions run on the GPU\n"
+       << " * through libattn_cuda_runtime (link with it and -ldl). NAME takes host\n"
+       << " * pointers: it allocates device memory, copies the inputs in, launches\n"
+       << " * and copies the results back. NAME_device (for functions that are one\n"
+       << " * attn.sdpa) takes device pointers and only launches. Both return when\n"
+       << " * the GPU is done; ATTN_ERR_CUDA means the CUDA runtime failed: the\n"
+       << " * message is attnCudaLastError() (attn/cuda_runtime.h).\n";
+  os << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n"
      << "#ifndef ATTN_OK\n"
@@ -697,7 +760,8 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
      << "#define ATTN_ERR_SIZES 1\n"
      << "#define ATTN_ERR_NULL 2\n"
      << "#define ATTN_ERR_INTERNAL 3\n"
-     << "#endif\n\n"
+     << "#endif\n"
+     << "#ifndef ATTN_ERR_CUDA\n#define ATTN_ERR_CUDA 4\n#endif\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
   for (const AotFunction &f : fns) {
     auto dimNames = dimParamNames(f);
@@ -717,7 +781,9 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
       }
       return c;
     };
-    os << "\n/* @" << f.name << "\n";
+    os << "\n/* @" << f.name
+       << (f.deviceEntry ? " (device pointers)" : f.checkCuda ? " (host pointers)" : "")
+       << "\n";
     size_t w = 0;
     for (auto &n : f.argNames)
       w = std::max(w, n.size());
@@ -843,8 +909,9 @@ mlir::attn::createAotTargetMachine(const AotOptions &opts, std::string &err) {
 }
 
 bool mlir::attn::lowerToText(ModuleOp module, StringRef pipeline,
-                             std::string &out, std::string &err) {
-  auto lowered = lowerClone(module, pipeline, err);
+                             std::string &out, std::string &err,
+                             StringRef gpuChip) {
+  auto lowered = lowerClone(module, pipeline, err, gpuChip);
   if (!lowered)
     return false;
   out.clear();
@@ -857,9 +924,16 @@ std::unique_ptr<llvm::Module>
 mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
                           const AotOptions &opts, llvm::TargetMachine &tm,
                           llvm::LLVMContext &llvmCtx, std::string &err) {
-  auto lowered = lowerClone(module, opts.pipeline, err);
+  auto lowered = lowerClone(module, opts.pipeline, err, opts.gpuChip);
   if (!lowered)
     return nullptr;
+  // The device entries call the launcher that the lowering recorded on the
+  // lowered function.
+  std::map<std::string, std::string> launcher;
+  (*lowered)->walk([&](LLVM::LLVMFuncOp fn) {
+    if (auto a = fn->getAttrOfType<FlatSymbolRefAttr>(kGpuDeviceLauncherAttr))
+      launcher[fn.getSymName().str()] = a.getValue().str();
+  });
   std::unique_ptr<llvm::Module> mod;
   {
     FirstErrorCollector diags(module.getContext());
@@ -877,7 +951,16 @@ mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
   // The lowered functions, found before anything is renamed.
   std::vector<llvm::Function *> impls;
   for (const AotFunction &f : fns) {
-    llvm::Function *impl = mod->getFunction(f.name);
+    std::string implName = f.name;
+    if (f.deviceEntry) {
+      auto it = launcher.find(f.name);
+      if (it == launcher.end()) {
+        err = "internal error: no device launcher recorded for @" + f.name;
+        return nullptr;
+      }
+      implName = it->second;
+    }
+    llvm::Function *impl = mod->getFunction(implName);
     if (!impl || impl->isDeclaration()) {
       err = "internal error: @" + f.name + " is missing after lowering";
       return nullptr;
@@ -946,14 +1029,11 @@ bool mlir::attn::artifactKindFromPath(StringRef path, ArtifactKind &kind,
     kind = ArtifactKind::Header;
   else if (ext == ".ll")
     kind = ArtifactKind::LLVMIR;
-  else if (ext == ".ptx") {
-    err = "cannot write " + path.str() +
-          ": .ptx (--target=nvptx) needs the NVVM pipeline, which this build "
-          "does not have yet";
-    return false;
-  } else {
+  else if (ext == ".ptx")
+    kind = ArtifactKind::PTX;
+  else {
     err = "cannot tell the artefact from the name " + path.str() +
-          " (expected a .o, .so, .h or .ll suffix)";
+          " (expected a .o, .so, .h, .ll or .ptx suffix)";
     return false;
   }
   return true;
@@ -1048,10 +1128,33 @@ bool mlir::attn::compileArtifact(const ParsedModule &pm, const AotOptions &opts,
   std::vector<AotFunction> fns;
   if (!analyzeModule(pm, opts, fns, err))
     return false;
+  bool gpu = opts.target == "nvptx";
+  if (kind == ArtifactKind::PTX && !gpu) {
+    err = "cannot write " + outPath.str() + ": PTX needs --target=nvptx";
+    return false;
+  }
   // The target options are checked whatever the artefact.
   auto tm = createAotTargetMachine(opts, err);
   if (!tm)
     return false;
+  if (kind == ArtifactKind::PTX) {
+    auto lowered = lowerClone(*pm.module, opts.pipeline, err, opts.gpuChip);
+    if (!lowered)
+      return false;
+    std::string ptx;
+    (*lowered)->walk([&](gpu::BinaryOp bin) {
+      for (Attribute a : bin.getObjects())
+        if (auto obj = dyn_cast<gpu::ObjectAttr>(a))
+          if (obj.getFormat() == gpu::CompilationTarget::Assembly)
+            ptx += obj.getObject().getValue().str();
+    });
+    if (ptx.empty()) {
+      err = "no GPU kernel to write to " + outPath.str() + ": " +
+            sourceName.str() + " has no attn.sdpa or attn.mha";
+      return false;
+    }
+    return writeFileAtomically(outPath, ptx, err);
+  }
   if (kind == ArtifactKind::Header) {
     StringRef stem = llvm::sys::path::stem(outPath);
     return writeFileAtomically(outPath, emitHeader(fns, opts, stem, sourceName),
@@ -1107,6 +1210,30 @@ bool mlir::attn::compileArtifact(const ParsedModule &pm, const AotOptions &opts,
                                  "-Wl,--no-undefined", "-Wl,-z,noexecstack",
                                  soname, rpath, libDir, "-Wl,--as-needed",
                                  "-lomp", "-lm"};
+  // GPU code calls the mgpu* entry points of libattn_cuda_runtime.
+  std::string cudaDir, cudaRpath, cudaLib;
+  if (gpu) {
+#ifdef ATTN_CUDA_RUNTIME_DIR
+    cudaDir = ATTN_CUDA_RUNTIME_DIR;
+    if (const char *env = std::getenv("ATTN_CUDA_RUNTIME_DIR"); env && *env)
+      cudaDir = env;
+#else
+    if (const char *env = std::getenv("ATTN_CUDA_RUNTIME_DIR"); env && *env)
+      cudaDir = env;
+#endif
+    if (cudaDir.empty()) {
+      err = "cannot link " + outPath.str() +
+            ": this build has no libattn_cuda_runtime (cuda.h was not found); "
+            "write a .o and link it with runtime/cuda, or set "
+            "ATTN_CUDA_RUNTIME_DIR";
+      return false;
+    }
+    cudaLib = "-L" + cudaDir;
+    cudaRpath = "-Wl,-rpath," + cudaDir;
+    args.push_back(cudaLib);
+    args.push_back(cudaRpath);
+    args.push_back("-lattn_cuda_runtime");
+  }
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logFile.path),
                                           StringRef(logFile.path)};
   std::string execErr;

@@ -1,5 +1,6 @@
 //===- Runner.cpp - JIT compilation and invocation of attn functions ------===//
 #include "attn/Runner/Runner.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -36,9 +37,9 @@ void mlir::attn::registerRunnerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<AttnDialect>();
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
+  // Builtin, LLVM, OpenMP, and (for the NVVM pipeline's gpu.binary and
+  // gpu.launch_func) GPU and NVVM.
+  registerAllToLLVMIRTranslations(registry);
 }
 
 // The JIT resolves the OpenMP runtime's __kmpc_* entry points from the

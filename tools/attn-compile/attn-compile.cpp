@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cctype>
 #include <string>
 
 using namespace mlir;
@@ -41,12 +42,16 @@ constexpr int kExitBadInput = 2;
 }
 
 const char *kUsage =
-    "usage: attn-compile FILE.mlir -o OUT.{o,so,h,ll} [--pipeline=cpu|reference]\n"
+    "usage: attn-compile FILE.mlir -o OUT.{o,so,h,ll,ptx} [--pipeline=cpu|reference]\n"
     "                    [--cpu=host|NAME] [--features=+f1,-f2] [--prefix=attn_]\n"
     "  OUT's suffix picks the artefact: .o object, .so shared library (needs\n"
     "  only libc, libm, libomp), .h C header of the entry points, .ll LLVM IR.\n"
     "  --cpu: an LLVM x86 CPU name (default: the host CPU and its features);\n"
-    "  --features: features added to or removed from the CPU's.\n";
+    "  --features: features added to or removed from the CPU's.\n"
+    "  --target=nvptx [--gpu-chip=sm_80|sm_90a|...]: attn.sdpa runs on NVIDIA\n"
+    "  GPUs (the nvvm pipeline); OUT may also be .ptx (the kernels). Objects\n"
+    "  and libraries call libattn_cuda_runtime (runtime/cuda); functions that\n"
+    "  are one attn.sdpa also get NAME_device, taking device pointers.\n";
 
 struct Options {
   std::string file, output;
@@ -55,7 +60,7 @@ struct Options {
 
 Options parseArgs(int argc, char **argv) {
   Options o;
-  bool sawOutput = false;
+  bool sawOutput = false, sawPipeline = false, sawChip = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char *flag) -> std::string {
@@ -87,9 +92,11 @@ Options parseArgs(int argc, char **argv) {
       o.output = a.substr(2);
     } else if (is("--pipeline")) {
       o.aot.pipeline = value("--pipeline");
-      if (o.aot.pipeline != "cpu" && o.aot.pipeline != "reference")
+      sawPipeline = true;
+      if (o.aot.pipeline != "cpu" && o.aot.pipeline != "reference" &&
+          o.aot.pipeline != "nvvm")
         fail("unknown pipeline '" + o.aot.pipeline +
-             "' (expected cpu or reference)");
+             "' (expected cpu, reference or nvvm)");
     } else if (is("--cpu")) {
       o.aot.cpu = value("--cpu");
       if (o.aot.cpu.empty())
@@ -100,11 +107,29 @@ Options parseArgs(int argc, char **argv) {
       o.aot.prefix = value("--prefix");
     } else if (is("--target")) {
       std::string t = value("--target");
-      if (t == "nvptx")
-        fail("--target=nvptx needs the NVVM pipeline, which this build does "
-             "not have yet");
-      if (t != "host" && t != "x86_64" && t != "x86-64")
+      if (t == "nvptx") {
+        o.aot.target = "nvptx";
+      } else if (t == "host" || t == "x86_64" || t == "x86-64") {
+        o.aot.target = "host";
+      } else {
         fail("unknown target '" + t + "' (expected host or nvptx)");
+      }
+    } else if (is("--gpu-chip")) {
+      std::string c = value("--gpu-chip");
+      // sm_<major><minor>[a], from sm_80 (mma.sync, cp.async, ldmatrix) up.
+      bool ok = c.size() >= 5 && c.compare(0, 3, "sm_") == 0;
+      size_t digits = 0;
+      for (size_t k = 3; ok && k < c.size(); ++k) {
+        if (std::isdigit((unsigned char)c[k]))
+          ++digits;
+        else if (!(k + 1 == c.size() && c[k] == 'a'))
+          ok = false;
+      }
+      if (!ok || digits < 2 || std::stoi(c.substr(3, digits)) < 80)
+        fail("unknown GPU chip '" + c +
+             "' (expected sm_80 or newer, e.g. sm_80, sm_90a)");
+      o.aot.gpuChip = c;
+      sawChip = true;
     } else if (a.size() > 1 && a[0] == '-') {
       fail("unknown option '" + a + "' (see --help)");
     } else if (o.file.empty()) {
@@ -113,10 +138,22 @@ Options parseArgs(int argc, char **argv) {
       fail("more than one input file: '" + o.file + "' and '" + a + "'");
     }
   }
+  if (o.aot.target == "nvptx") {
+    if (sawPipeline && o.aot.pipeline != "nvvm")
+      fail("--target=nvptx compiles with the nvvm pipeline, not '" +
+           o.aot.pipeline + "'");
+    o.aot.pipeline = "nvvm";
+    // The PTX features follow the chip: sm_90a needs PTX 8.0, as does ours.
+  } else {
+    if (o.aot.pipeline == "nvvm")
+      fail("--pipeline=nvvm needs --target=nvptx");
+    if (sawChip)
+      fail("--gpu-chip needs --target=nvptx");
+  }
   if (o.file.empty())
     fail("no input file (usage: attn-compile FILE.mlir -o OUT, see --help)");
   if (!sawOutput)
-    fail("no output file: give -o OUT.{o,so,h,ll}");
+    fail("no output file: give -o OUT.{o,so,h,ll,ptx}");
   return o;
 }
 

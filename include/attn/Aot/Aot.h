@@ -46,6 +46,7 @@ enum AotStatus {
   kAotErrSizes = 1,    // a size is negative or sizes break the shape rules
   kAotErrNull = 2,     // a tensor pointer is NULL
   kAotErrInternal = 3, // a result does not have the documented size
+  kAotErrCuda = 4,     // the CUDA runtime reported an error (--target=nvptx)
 };
 
 /// A size in terms of the entry point's arguments: a constant, or dimension
@@ -77,11 +78,21 @@ struct AotFunction {
   std::vector<std::string> resultNames;
   std::vector<std::vector<AotDim>> resultDims; // every dim known
   std::vector<AotCheck> checks;
+  /// --target=nvptx: after the call, a CUDA runtime error (attnCudaHasError)
+  /// turns into kAotErrCuda.
+  bool checkCuda = false;
+  /// The device-pointer variant (`<symbol>_device`) of a function that is one
+  /// attn.sdpa: it calls the launcher the lowering names in the function's
+  /// `attn.gpu_device_launcher` attribute, with the result buffers passed in
+  /// (destination passing) instead of returned.
+  bool deviceEntry = false;
 };
 
 /// Target and naming options.
 struct AotOptions {
   std::string pipeline = "cpu";
+  std::string target = "host"; // "host" or "nvptx" (pipeline "nvvm")
+  std::string gpuChip = "sm_80";
   std::string cpu;      // "" or "host": the host CPU
   std::string features; // "+f1,-f2": added to the CPU's (host: detected) set
   std::string prefix = "attn_";
@@ -120,7 +131,7 @@ createAotTargetMachine(const AotOptions &opts, std::string &err);
 /// Lowers `pm.module` (a clone; arguments are marked read-only) with
 /// `opts.pipeline` and returns the MLIR text (LLVM dialect).
 bool lowerToText(ModuleOp module, llvm::StringRef pipeline, std::string &out,
-                 std::string &err);
+                 std::string &err, llvm::StringRef gpuChip = "sm_80");
 
 /// Lowers, translates to LLVM IR, adds the C entry points of `fns`, makes
 /// everything else internal and optimizes (O3) for `tm`.
@@ -131,9 +142,10 @@ std::unique_ptr<llvm::Module> compileToLLVM(ModuleOp module,
                                             llvm::LLVMContext &llvmCtx,
                                             std::string &err);
 
-enum class ArtifactKind { Object, SharedLibrary, Header, LLVMIR };
+enum class ArtifactKind { Object, SharedLibrary, Header, LLVMIR, PTX };
 
-/// Picks the artefact from the output file name's suffix (.o, .so, .h, .ll).
+/// Picks the artefact from the output file name's suffix (.o, .so, .h, .ll,
+/// .ptx).
 bool artifactKindFromPath(llvm::StringRef path, ArtifactKind &kind,
                           std::string &err);
 

@@ -34,6 +34,11 @@ constexpr const char *kGpuSdpaAttr = "attn.gpu_sdpa";
 /// Attribute on a public function: the symbol of its device-pointer launcher.
 constexpr const char *kGpuDeviceLauncherAttr = "attn.gpu_device_launcher";
 
+/// True when `fn` is public and exactly `return attn.sdpa(%arg0, %arg1,
+/// %arg2[, %arg3])`: attn-gpu-outline-sdpa marks such functions with
+/// kGpuDeviceLauncherAttr, and attn-compile exports a device-pointer entry.
+bool isSingleSdpaFunction(func::FuncOp fn);
+
 /// The CUDA toolkit directory whose nvvm/libdevice/libdevice.10.bc exists
 /// ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, the parent of ptxas's directory on
 /// $PATH, `defaultRoot`, in this order), or "" with `looked` listing the

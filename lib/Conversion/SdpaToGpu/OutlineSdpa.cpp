@@ -25,15 +25,13 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-namespace {
-
-/// True when `fn` is exactly `return attn.sdpa(%arg0, %arg1, %arg2[, %arg3])`.
-bool isSingleSdpa(func::FuncOp fn, SdpaOp op) {
-  if (fn.isPrivate() || fn.getNumResults() != 1 ||
+bool mlir::attn::isSingleSdpaFunction(func::FuncOp fn) {
+  if (fn.isExternal() || fn.isPrivate() || fn.getNumResults() != 1 ||
       fn.getBody().getBlocks().size() != 1)
     return false;
   Block &body = fn.getBody().front();
-  if (&body.front() != op.getOperation() || op->getNextNode() != body.getTerminator())
+  auto op = dyn_cast<SdpaOp>(&body.front());
+  if (!op || op->getNextNode() != body.getTerminator())
     return false;
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   if (ret.getNumOperands() != 1 || ret.getOperand(0) != op.getResult())
@@ -46,6 +44,8 @@ bool isSingleSdpa(func::FuncOp fn, SdpaOp op) {
   return true;
 }
 
+namespace {
+
 struct OutlineSdpaPass
     : public attn::impl::AttnGpuOutlineSdpaBase<OutlineSdpaPass> {
   void runOnOperation() override {
@@ -56,7 +56,7 @@ struct OutlineSdpaPass
     unsigned counter = 0;
     for (SdpaOp op : ops) {
       auto fn = op->getParentOfType<func::FuncOp>();
-      bool single = fn && isSingleSdpa(fn, op);
+      bool single = fn && isSingleSdpaFunction(fn);
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto qt = cast<RankedTensorType>(op.getQuery().getType());
