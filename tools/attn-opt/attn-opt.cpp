@@ -103,6 +103,17 @@ int main(int argc, char **argv) {
   mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::attn::AttnDialect>();
 
+  // --help and --version print and exit(0) from inside llvm::cl: nothing to
+  // capture, and the exit handler must not turn them into an error.
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-help" || a == "-h" || a == "--help-hidden" ||
+        a == "-help-hidden" || a == "--help-list" || a == "--version" ||
+        a == "-version")
+      return mlir::asMainReturnCode(mlir::MlirOptMain(
+          argc, argv, "attn-mlir optimizer driver\n", registry));
+  }
+
   std::fflush(stderr);
   gCapture = std::tmpfile();
   if (gCapture) {
