@@ -52,3 +52,8 @@ _rt = os.path.join(config.attn_obj_root, "lib", "libattn_cuda_runtime.so")
 if os.path.exists(_rt):
     config.available_features.add("attn-cuda-runtime")
     config.substitutions.append(("%cuda_runtime_dir", os.path.dirname(_rt)))
+
+# Sanitizer builds (`make test-asan`): a Python host process cannot load the
+# instrumented libraries (the ASan runtime must come first).
+if getattr(config, "attn_sanitize", "").upper() in ("ON", "TRUE", "1", "YES"):
+    config.available_features.add("asan")
