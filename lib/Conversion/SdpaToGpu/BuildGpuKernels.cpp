@@ -29,6 +29,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -350,6 +351,23 @@ private:
     return e.fromElements(vec({2, 2}, f), out);
   }
 
+  /// One ldmatrix x4 (lane L addresses row L % 8 of matrix L / 8 through
+  /// `ivs`): matrices 0, 1 are the two k-halves of the first 8-column B
+  /// fragment, matrices 2, 3 those of the second.
+  std::array<Value, 2> loadBFragments(Value smem, ValueRange ivs,
+                                      bool transpose) {
+    Type t = c.elem;
+    Value frag = nvgpu::LdMatrixOp::create(b, e.loc, vec({4, 2}, t), smem, ivs,
+                                           transpose, /*numTiles=*/4);
+    std::array<Value, 2> out;
+    for (int64_t h = 0; h < 2; ++h)
+      out[h] = e.fromElements(
+          vec({2, 2}, t),
+          {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
+           e.extract(frag, {2 * h + 1, 0}), e.extract(frag, {2 * h + 1, 1})});
+    return out;
+  }
+
   void buildMma(const KernelFrame &f) {
     Type t = c.elem;
     MLIRContext *ctx = b.getContext();
@@ -474,19 +492,12 @@ private:
                                 e.idx(8));
           for (int64_t kk = 0; kk < c.d / 16; ++kk) {
             for (int64_t np = 0; np < nTiles / 2; ++np) {
-              Value frag = nvgpu::LdMatrixOp::create(
-                  b, e.loc, vec({4, 2}, t), kS,
-                  ValueRange{stage, e.add(keyRowInPair, e.idx(np * 16)),
-                             e.add(colHalf, e.idx(kk * 16))},
-                  /*transpose=*/false, /*numTiles=*/4);
-              for (int64_t h = 0; h < 2; ++h) {
-                Value bFrag = e.fromElements(
-                    vec({2, 2}, t),
-                    {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
-                     e.extract(frag, {2 * h + 1, 0}),
-                     e.extract(frag, {2 * h + 1, 1})});
-                sAcc[2 * np + h] = mma(qFrag[kk], bFrag, sAcc[2 * np + h]);
-              }
+              auto bFrags = loadBFragments(
+                  kS, {stage, e.add(keyRowInPair, e.idx(np * 16)),
+                       e.add(colHalf, e.idx(kk * 16))},
+                  /*transpose=*/false);
+              for (int64_t h = 0; h < 2; ++h)
+                sAcc[2 * np + h] = mma(qFrag[kk], bFrags[h], sAcc[2 * np + h]);
             }
           }
           // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
@@ -575,19 +586,12 @@ private:
                   pe.push_back(e.narrow(p[4 * tile + 2 * i + j], t));
             Value pFrag = e.fromElements(vec({4, 2}, t), pe);
             for (int64_t np = 0; np < nOut / 2; ++np) {
-              Value frag = nvgpu::LdMatrixOp::create(
-                  b, e.loc, vec({4, 2}, t), vS,
-                  ValueRange{stage, e.add(vKeyRow, e.idx(kk * 16)),
-                             e.add(vColHalf, e.idx(np * 16))},
-                  /*transpose=*/true, /*numTiles=*/4);
-              for (int64_t h = 0; h < 2; ++h) {
-                Value bFrag = e.fromElements(
-                    vec({2, 2}, t),
-                    {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
-                     e.extract(frag, {2 * h + 1, 0}),
-                     e.extract(frag, {2 * h + 1, 1})});
-                o[2 * np + h] = mma(pFrag, bFrag, o[2 * np + h]);
-              }
+              auto bFrags = loadBFragments(
+                  vS, {stage, e.add(vKeyRow, e.idx(kk * 16)),
+                       e.add(vColHalf, e.idx(np * 16))},
+                  /*transpose=*/true);
+              for (int64_t h = 0; h < 2; ++h)
+                o[2 * np + h] = mma(pFrag, bFrags[h], o[2 * np + h]);
             }
           }
           // The next iteration's prefetch overwrites this stage.
