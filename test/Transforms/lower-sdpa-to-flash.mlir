@@ -374,7 +374,30 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        %[[LIMS:.*]] = arith.minsi %[[SK]], %[[LIM1]] : index
 // CHECK-NEXT:        %[[KEND:.*]] = arith.maxsi %{{.*}}, %[[LIMS]] : index
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[KEND]], %{{.*}} : index
-// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
+// Decode (at most 4 rows; D % 8 == 0, no mask): one streaming pass over the
+// task's keys, two at a time; more rows take the key-block loop (else).
+// CHECK:             %[[STREAM:.*]] = arith.cmpi sle, %[[NROWS]], %{{.*}} : index
+// CHECK-NEXT:        scf.if %[[STREAM]] {
+// lastKey of the 4 (clamped) rows per lane: lane x + 4y is row x, key y.
+// CHECK:               %[[LKV:.*]] = vector.from_elements %[[L0:[^,]*]], %[[L1:[^,]*]], %[[L2:[^,]*]], %[[L3:[^,]*]], %[[L0]], %[[L1]], %[[L2]], %[[L3]] : vector<8xi32>
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SM:[^ ]*]] = %{{.*}}, %[[SL:[^ ]*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// K and V rows 8 keys ahead: 4 cache lines each, for both keys.
+// CHECK-COUNT-16:        memref.prefetch
+// CHECK:                 :8 = scf.for
+// CHECK-COUNT-8:           vector.fma
+// The 8 dot products as one vector (unpack/add rounds).
+// CHECK-COUNT-14:        vector.shuffle
+// A second key past the end, or causally hidden: -inf.
+// CHECK:                 arith.cmpi sle, %{{.*}}, %[[LKV]] : vector<8xi32>
+// CHECK:                 vector.reduction <or>
+// O and l are rescaled only when a row maximum grows.
+// CHECK-NEXT:            scf.if %{{.*}} -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:                 } else {
+// CHECK-NEXT:              scf.yield %[[SM]], %[[SL]] : vector<8xf32>, vector<8xf32>
+// O += p V: 8 column vectors x 4 rows x 2 keys.
+// CHECK-COUNT-64:        vector.fma
+// CHECK:             } else {
+// CHECK:               scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
 // CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[REST:.*]] = arith.subi %[[KEND]], %[[K0]] : index
 // CHECK-NEXT:          %[[NK:.*]] = arith.minsi %{{.*}}, %[[REST]] : index
