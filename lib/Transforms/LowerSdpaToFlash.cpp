@@ -268,22 +268,70 @@ private:
       e.forLoop(0, e.idx(bq), kVL,
                 [&](Value r) { e.vstore(zeroV, qT, {c, r}); });
     });
-    e.forLoop(0, nrows, 1, [&](Value r) {
-      Value h, i;
-      std::tie(h, i) = rowCoords(r);
-      e.forLoop(0, e.idx(d), 1, [&](Value c) {
-        Value x = e.fmul(e.toF32(e.load(q, {bi, h, i, c})), scale);
-        e.store(x, qT, {c, r});
-        if (qR)
-          e.store(x, qR, {r, c});
+    if (d % kVL == 0) {
+      // 8 rows x 8 columns at a time: contiguous loads along D, transposed
+      // in registers, contiguous stores along the rows of qT.
+      Value lastRow = e.sub(nrows, e.idx(1));
+      e.forLoop(0, e.ceilDiv(nrows, e.idx(kVL)), 1, [&](Value g) {
+        Value row0 = e.mul(g, e.idx(kVL));
+        SmallVector<Value> valid, h, i;
+        for (int64_t x = 0; x < kVL; ++x) {
+          Value r = e.add(row0, e.idx(x));
+          valid.push_back(e.cmp(arith::CmpIPredicate::slt, r, nrows));
+          auto [hx, ix] = rowCoords(e.minS(r, lastRow));
+          h.push_back(hx);
+          i.push_back(ix);
+        }
+        e.forLoop(0, e.idx(d), kVL, [&](Value c) {
+          SmallVector<Value> rowsV;
+          for (int64_t x = 0; x < kVL; ++x)
+            rowsV.push_back(e.select(
+                valid[x],
+                e.fmul(e.toF32(e.vload(elem, q, {bi, h[x], i[x], c})),
+                       e.splat(scale)),
+                zeroV));
+          SmallVector<Value> cols = transpose8(rowsV);
+          for (int64_t y = 0; y < kVL; ++y)
+            e.vstore(cols[y], qT, {e.add(c, e.idx(y)), row0});
+        });
       });
-      if (op.getCausal()) {
-        // Row r sees keys j <= i + Sk - Sq.
+      // Row-major copy for the decode kernels (tasks of <= 6 rows).
+      e.ifThen(narrow, [&] {
+        e.forLoop(0, nrows, 1, [&](Value r) {
+          auto [h, i] = rowCoords(r);
+          e.forLoop(0, e.idx(d), kVL, [&](Value c) {
+            e.vstore(e.fmul(e.toF32(e.vload(elem, q, {bi, h, i, c})),
+                            e.splat(scale)),
+                     qR, {r, c});
+          });
+        });
+      });
+    } else {
+      e.forLoop(0, nrows, 1, [&](Value r) {
+        Value h, i;
+        std::tie(h, i) = rowCoords(r);
+        e.forLoop(0, e.idx(d), 1, [&](Value c) {
+          Value x = e.fmul(e.toF32(e.load(q, {bi, h, i, c})), scale);
+          e.store(x, qT, {c, r});
+        });
+      });
+    }
+    if (op.getCausal()) {
+      // Row r sees keys j <= i + Sk - Sq; rows past the block see none (the
+      // kernels take maxima of lastKey over whole tiles).
+      VectorType iv = VectorType::get({kVL}, b.getI32Type());
+      Value noKeyV = arith::ConstantOp::create(
+          b, e.loc,
+          DenseElementsAttr::get(iv, std::numeric_limits<int32_t>::min()));
+      e.forLoop(0, e.idx(bq), kVL,
+                [&](Value r) { e.vstore(noKeyV, lastKey, {r}); });
+      e.forLoop(0, nrows, 1, [&](Value r) {
+        Value i = rowCoords(r).second;
         Value last = e.add(i, causalOffset);
         e.store(arith::IndexCastOp::create(b, e.loc, b.getI32Type(), last),
                 lastKey, {r});
-      }
-    });
+      });
+    }
 
     // Rows of this block span query indices [minI, maxI] (all of them when
     // the block covers more than one head of the group).
@@ -355,13 +403,56 @@ private:
           arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OEQ, l, zero);
       Value inv = e.select(hidden, zero,
                            arith::DivFOp::create(b, e.loc, one, l));
-      e.forLoop(0, e.idx(dv), 1, [&](Value c) {
+      // Whole vectors, then the scalar rest of Dv.
+      int64_t dvVec = dv / kVL * kVL;
+      Value invV = e.splat(inv);
+      for (int64_t c = 0; c < dvVec; c += kVL) {
+        Value x = e.fmul(e.vload(f32(), ot, {r, e.idx(c)}), invV);
+        if (!elem.isF32())
+          x = arith::TruncFOp::create(b, e.loc, e.vecTy(elem), x);
+        e.vstore(x, out, {bi, h, i, e.idx(c)});
+      }
+      e.forLoop(dvVec, e.idx(dv), 1, [&](Value c) {
         Value x = e.fmul(e.load(ot, {r, c}), inv);
         if (!elem.isF32())
           x = arith::TruncFOp::create(b, e.loc, elem, x);
         e.store(x, out, {bi, h, i, c});
       });
     });
+  }
+
+  /// 8x8 transpose of rows[0..7] (vector<8xf32> each): result y holds
+  /// element y of every row. Three rounds of 8 shuffles (unpack ps, unpack
+  /// pd, 128-bit halves).
+  SmallVector<Value> transpose8(ArrayRef<Value> rows) {
+    auto shuf = [&](Value x, Value y, ArrayRef<int64_t> m) {
+      return vector::ShuffleOp::create(b, e.loc, x, y, m).getResult();
+    };
+    static const int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
+    static const int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
+    static const int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
+    static const int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
+    static const int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
+    static const int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
+    // t[2p] = rows 2p, 2p+1 interleaved, columns (0, 1 | 4, 5); t[2p+1]:
+    // columns (2, 3 | 6, 7).
+    SmallVector<Value> t, u(8), out(8);
+    for (int p = 0; p < 4; ++p) {
+      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kLoPs));
+      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kHiPs));
+    }
+    // u[4h + s]: rows 4h..4h+3 of columns (s | s + 4).
+    for (int hh = 0; hh < 2; ++hh)
+      for (int s2 = 0; s2 < 2; ++s2) {
+        Value a = t[4 * hh + s2], c = t[4 * hh + 2 + s2];
+        u[4 * hh + 2 * s2] = shuf(a, c, kLoPd);
+        u[4 * hh + 2 * s2 + 1] = shuf(a, c, kHiPd);
+      }
+    for (int s = 0; s < 4; ++s) {
+      out[s] = shuf(u[s], u[4 + s], kLo128);
+      out[s + 4] = shuf(u[s], u[4 + s], kHi128);
+    }
+    return out;
   }
 
   /// Combines the nSplit partial states of one row block:
@@ -560,6 +651,30 @@ private:
         keys.push_back(keyRow(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
       e.forLoop(0, numQTiles, 1, [&](Value qtile) {
         Value col0 = e.mul(qtile, e.idx(rowsPerTile));
+        OpBuilder::InsertionGuard g(b);
+        if (op.getCausal()) {
+          // Causal: a tile whose first key lies past the last visible key of
+          // all its rows is skipped; it is on the diagonal, so the bias step
+          // writes -inf over it and the row maxima are recomputed.
+          VectorType iv = VectorType::get({kVL}, b.getI32Type());
+          Value last = vector::LoadOp::create(b, e.loc, iv, lastKey,
+                                              ValueRange{col0});
+          for (int64_t x = 1; x < vecsPerTile; ++x)
+            last = arith::MaxSIOp::create(
+                b, e.loc, last,
+                vector::LoadOp::create(b, e.loc, iv, lastKey,
+                                       ValueRange{e.add(col0, e.idx(x * kVL))}));
+          Value tileLast = vector::ReductionOp::create(
+              b, e.loc, vector::CombiningKind::MAXSI, last);
+          Value firstKey = arith::IndexCastOp::create(
+              b, e.loc, b.getI32Type(), e.add(k0, j0));
+          auto ifOp = scf::IfOp::create(
+              b, e.loc,
+              arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
+                                    firstKey, tileLast),
+              /*withElse=*/false);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        }
         SmallVector<Value> init(keysPerTile * vecsPerTile,
                                 e.splat(e.f32(0.0)));
         SmallVector<Value> acc = e.forLoopIter(
@@ -706,6 +821,19 @@ private:
       SmallVector<Value> alpha;
       for (int64_t r = 0; r < kMR; ++r)
         alpha.push_back(e.splat(e.load(alphaRow, {e.add(row0, e.idx(r))})));
+      // Causal: keys past the last visible key of every row of the tile
+      // have p = 0 there; the loop stops before them (diagonal blocks).
+      Value keys = nk;
+      if (op.getCausal()) {
+        Value last = e.load(lastKey, {row0});
+        for (int64_t r = 1; r < kMR; ++r)
+          last = arith::MaxSIOp::create(
+              b, e.loc, last, e.load(lastKey, {e.add(row0, e.idx(r))}));
+        Value lastIdx =
+            arith::IndexCastOp::create(b, e.loc, b.getIndexType(), last);
+        keys = e.maxS(e.idx(0),
+                      e.minS(nk, e.sub(e.add(lastIdx, e.idx(1)), k0)));
+      }
       for (int64_t col0 = 0; col0 < dvp; col0 += kNR) {
         SmallVector<Value> init;
         for (int64_t r = 0; r < kMR; ++r)
@@ -715,7 +843,7 @@ private:
                         {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)}),
                 alpha[r]));
         SmallVector<Value> acc = e.forLoopIter(
-            e.idx(0), nk, e.idx(1), init, [&](Value j, ValueRange a) {
+            e.idx(0), keys, e.idx(1), init, [&](Value j, ValueRange a) {
               Value row = keyRow(k0, j);
               SmallVector<Value> vv;
               for (int64_t x = 0; x < kNV; ++x)
