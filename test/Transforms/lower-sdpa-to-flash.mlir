@@ -39,6 +39,8 @@
 //       online softmax in base 2 with an inline exp2
 //       value kernel: 12 vector<8xf32> accumulators (6 rows x 16 columns)
 //     O / l -> result (0 for fully hidden rows)
+//   (tasks of at most 4 rows -- decode -- take one streaming pass over the
+//   keys instead of the key-block loop; see @sdpa_causal)
 
 // -----------------------------------------------------------------------------
 // Plain f32, B=1, H=Hkv=8, S=512, D=Dv=64, default scale 1/8.
