@@ -53,6 +53,10 @@ namespace {
 constexpr int64_t kMinTasks = 16;
 /// Keys per tile of the narrow (<= 6 query rows, D % 8 != 0) score kernel.
 constexpr int64_t kNarrowKeys = 8;
+/// Query rows of the streaming decode kernel (emitDecodeStream), and how
+/// many keys ahead it prefetches K and V rows.
+constexpr int64_t kDecodeRows = 4;
+constexpr int64_t kDecodePrefetch = 8;
 
 class FlashLowering {
 public:
@@ -264,22 +268,70 @@ private:
       e.forLoop(0, e.idx(bq), kVL,
                 [&](Value r) { e.vstore(zeroV, qT, {c, r}); });
     });
-    e.forLoop(0, nrows, 1, [&](Value r) {
-      Value h, i;
-      std::tie(h, i) = rowCoords(r);
-      e.forLoop(0, e.idx(d), 1, [&](Value c) {
-        Value x = e.fmul(e.toF32(e.load(q, {bi, h, i, c})), scale);
-        e.store(x, qT, {c, r});
-        if (qR)
-          e.store(x, qR, {r, c});
+    if (d % kVL == 0) {
+      // 8 rows x 8 columns at a time: contiguous loads along D, transposed
+      // in registers, contiguous stores along the rows of qT.
+      Value lastRow = e.sub(nrows, e.idx(1));
+      e.forLoop(0, e.ceilDiv(nrows, e.idx(kVL)), 1, [&](Value g) {
+        Value row0 = e.mul(g, e.idx(kVL));
+        SmallVector<Value> valid, h, i;
+        for (int64_t x = 0; x < kVL; ++x) {
+          Value r = e.add(row0, e.idx(x));
+          valid.push_back(e.cmp(arith::CmpIPredicate::slt, r, nrows));
+          auto [hx, ix] = rowCoords(e.minS(r, lastRow));
+          h.push_back(hx);
+          i.push_back(ix);
+        }
+        e.forLoop(0, e.idx(d), kVL, [&](Value c) {
+          SmallVector<Value> rowsV;
+          for (int64_t x = 0; x < kVL; ++x)
+            rowsV.push_back(e.select(
+                valid[x],
+                e.fmul(e.toF32(e.vload(elem, q, {bi, h[x], i[x], c})),
+                       e.splat(scale)),
+                zeroV));
+          SmallVector<Value> cols = transpose8(rowsV);
+          for (int64_t y = 0; y < kVL; ++y)
+            e.vstore(cols[y], qT, {e.add(c, e.idx(y)), row0});
+        });
       });
-      if (op.getCausal()) {
-        // Row r sees keys j <= i + Sk - Sq.
+      // Row-major copy for the decode kernels (tasks of <= 6 rows).
+      e.ifThen(narrow, [&] {
+        e.forLoop(0, nrows, 1, [&](Value r) {
+          auto [h, i] = rowCoords(r);
+          e.forLoop(0, e.idx(d), kVL, [&](Value c) {
+            e.vstore(e.fmul(e.toF32(e.vload(elem, q, {bi, h, i, c})),
+                            e.splat(scale)),
+                     qR, {r, c});
+          });
+        });
+      });
+    } else {
+      e.forLoop(0, nrows, 1, [&](Value r) {
+        Value h, i;
+        std::tie(h, i) = rowCoords(r);
+        e.forLoop(0, e.idx(d), 1, [&](Value c) {
+          Value x = e.fmul(e.toF32(e.load(q, {bi, h, i, c})), scale);
+          e.store(x, qT, {c, r});
+        });
+      });
+    }
+    if (op.getCausal()) {
+      // Row r sees keys j <= i + Sk - Sq; rows past the block see none (the
+      // kernels take maxima of lastKey over whole tiles).
+      VectorType iv = VectorType::get({kVL}, b.getI32Type());
+      Value noKeyV = arith::ConstantOp::create(
+          b, e.loc,
+          DenseElementsAttr::get(iv, std::numeric_limits<int32_t>::min()));
+      e.forLoop(0, e.idx(bq), kVL,
+                [&](Value r) { e.vstore(noKeyV, lastKey, {r}); });
+      e.forLoop(0, nrows, 1, [&](Value r) {
+        Value i = rowCoords(r).second;
         Value last = e.add(i, causalOffset);
         e.store(arith::IndexCastOp::create(b, e.loc, b.getI32Type(), last),
                 lastKey, {r});
-      }
-    });
+      });
+    }
 
     // Rows of this block span query indices [minI, maxI] (all of them when
     // the block covers more than one head of the group).
@@ -300,11 +352,27 @@ private:
     Value kbBegin = e.minS(e.mul(sp, perSplit), numKeyBlocks);
     Value kbEnd = e.minS(e.add(kbBegin, perSplit), numKeyBlocks);
 
-    e.forLoop(kbBegin, kbEnd, e.idx(1), [&](Value kb) {
-      Value k0 = e.mul(kb, blockKeys);
-      Value nk = e.minS(blockKeys, e.sub(keyEnd, k0));
-      emitKeyBlock(k0, nk);
-    });
+    auto keyBlocks = [&] {
+      e.forLoop(kbBegin, kbEnd, e.idx(1), [&](Value kb) {
+        Value k0 = e.mul(kb, blockKeys);
+        Value nk = e.minS(blockKeys, e.sub(keyEnd, k0));
+        emitKeyBlock(k0, nk);
+      });
+    };
+    if (d % kVL == 0 && !mask) {
+      // Decode (<= 4 query rows): one streaming pass over the task's keys.
+      Value stream = e.cmp(arith::CmpIPredicate::sle, nrows,
+                           e.idx(kDecodeRows));
+      auto ifOp = scf::IfOp::create(b, e.loc, stream, /*withElse=*/true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      emitDecodeStream(e.minS(e.mul(kbBegin, blockKeys), keyEnd),
+                       e.minS(e.mul(kbEnd, blockKeys), keyEnd));
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      keyBlocks();
+    } else {
+      keyBlocks();
+    }
 
     auto ifOp = scf::IfOp::create(b, e.loc, splitting, /*withElse=*/true);
     {
@@ -335,13 +403,56 @@ private:
           arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OEQ, l, zero);
       Value inv = e.select(hidden, zero,
                            arith::DivFOp::create(b, e.loc, one, l));
-      e.forLoop(0, e.idx(dv), 1, [&](Value c) {
+      // Whole vectors, then the scalar rest of Dv.
+      int64_t dvVec = dv / kVL * kVL;
+      Value invV = e.splat(inv);
+      for (int64_t c = 0; c < dvVec; c += kVL) {
+        Value x = e.fmul(e.vload(f32(), ot, {r, e.idx(c)}), invV);
+        if (!elem.isF32())
+          x = arith::TruncFOp::create(b, e.loc, e.vecTy(elem), x);
+        e.vstore(x, out, {bi, h, i, e.idx(c)});
+      }
+      e.forLoop(dvVec, e.idx(dv), 1, [&](Value c) {
         Value x = e.fmul(e.load(ot, {r, c}), inv);
         if (!elem.isF32())
           x = arith::TruncFOp::create(b, e.loc, elem, x);
         e.store(x, out, {bi, h, i, c});
       });
     });
+  }
+
+  /// 8x8 transpose of rows[0..7] (vector<8xf32> each): result y holds
+  /// element y of every row. Three rounds of 8 shuffles (unpack ps, unpack
+  /// pd, 128-bit halves).
+  SmallVector<Value> transpose8(ArrayRef<Value> rows) {
+    auto shuf = [&](Value x, Value y, ArrayRef<int64_t> m) {
+      return vector::ShuffleOp::create(b, e.loc, x, y, m).getResult();
+    };
+    static const int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
+    static const int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
+    static const int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
+    static const int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
+    static const int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
+    static const int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
+    // t[2p] = rows 2p, 2p+1 interleaved, columns (0, 1 | 4, 5); t[2p+1]:
+    // columns (2, 3 | 6, 7).
+    SmallVector<Value> t, u(8), out(8);
+    for (int p = 0; p < 4; ++p) {
+      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kLoPs));
+      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kHiPs));
+    }
+    // u[4h + s]: rows 4h..4h+3 of columns (s | s + 4).
+    for (int hh = 0; hh < 2; ++hh)
+      for (int s2 = 0; s2 < 2; ++s2) {
+        Value a = t[4 * hh + s2], c = t[4 * hh + 2 + s2];
+        u[4 * hh + 2 * s2] = shuf(a, c, kLoPd);
+        u[4 * hh + 2 * s2 + 1] = shuf(a, c, kHiPd);
+      }
+    for (int s = 0; s < 4; ++s) {
+      out[s] = shuf(u[s], u[4 + s], kLo128);
+      out[s + 4] = shuf(u[s], u[4 + s], kHi128);
+    }
+    return out;
   }
 
   /// Combines the nSplit partial states of one row block:
@@ -540,6 +651,30 @@ private:
         keys.push_back(keyRow(k0, e.minS(e.add(j0, e.idx(x)), lastValid)));
       e.forLoop(0, numQTiles, 1, [&](Value qtile) {
         Value col0 = e.mul(qtile, e.idx(rowsPerTile));
+        OpBuilder::InsertionGuard g(b);
+        if (op.getCausal()) {
+          // Causal: a tile whose first key lies past the last visible key of
+          // all its rows is skipped; it is on the diagonal, so the bias step
+          // writes -inf over it and the row maxima are recomputed.
+          VectorType iv = VectorType::get({kVL}, b.getI32Type());
+          Value last = vector::LoadOp::create(b, e.loc, iv, lastKey,
+                                              ValueRange{col0});
+          for (int64_t x = 1; x < vecsPerTile; ++x)
+            last = arith::MaxSIOp::create(
+                b, e.loc, last,
+                vector::LoadOp::create(b, e.loc, iv, lastKey,
+                                       ValueRange{e.add(col0, e.idx(x * kVL))}));
+          Value tileLast = vector::ReductionOp::create(
+              b, e.loc, vector::CombiningKind::MAXSI, last);
+          Value firstKey = arith::IndexCastOp::create(
+              b, e.loc, b.getI32Type(), e.add(k0, j0));
+          auto ifOp = scf::IfOp::create(
+              b, e.loc,
+              arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
+                                    firstKey, tileLast),
+              /*withElse=*/false);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        }
         SmallVector<Value> init(keysPerTile * vecsPerTile,
                                 e.splat(e.f32(0.0)));
         SmallVector<Value> acc = e.forLoopIter(
@@ -686,6 +821,19 @@ private:
       SmallVector<Value> alpha;
       for (int64_t r = 0; r < kMR; ++r)
         alpha.push_back(e.splat(e.load(alphaRow, {e.add(row0, e.idx(r))})));
+      // Causal: keys past the last visible key of every row of the tile
+      // have p = 0 there; the loop stops before them (diagonal blocks).
+      Value keys = nk;
+      if (op.getCausal()) {
+        Value last = e.load(lastKey, {row0});
+        for (int64_t r = 1; r < kMR; ++r)
+          last = arith::MaxSIOp::create(
+              b, e.loc, last, e.load(lastKey, {e.add(row0, e.idx(r))}));
+        Value lastIdx =
+            arith::IndexCastOp::create(b, e.loc, b.getIndexType(), last);
+        keys = e.maxS(e.idx(0),
+                      e.minS(nk, e.sub(e.add(lastIdx, e.idx(1)), k0)));
+      }
       for (int64_t col0 = 0; col0 < dvp; col0 += kNR) {
         SmallVector<Value> init;
         for (int64_t r = 0; r < kMR; ++r)
@@ -695,7 +843,7 @@ private:
                         {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)}),
                 alpha[r]));
         SmallVector<Value> acc = e.forLoopIter(
-            e.idx(0), nk, e.idx(1), init, [&](Value j, ValueRange a) {
+            e.idx(0), keys, e.idx(1), init, [&](Value j, ValueRange a) {
               Value row = keyRow(k0, j);
               SmallVector<Value> vv;
               for (int64_t x = 0; x < kNV; ++x)
@@ -715,6 +863,220 @@ private:
                      {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)});
       }
     });
+  }
+
+  /// Prefetch (read, into L1) of row `key`, column `col` of K or V.
+  void prefetch(Value buf, Value key, int64_t col) {
+    memref::PrefetchOp::create(b, e.loc, buf,
+                               ValueRange{bi, hk, key, e.idx(col)},
+                               b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                               b.getBoolAttr(true));
+  }
+
+  /// Sum of each of 8 vectors, as one vector: lane i = sum of a[i]'s lanes
+  /// (unpack/add in three rounds, 21 shuffles and adds instead of 8 separate
+  /// horizontal reductions).
+  Value sum8(ArrayRef<Value> a) {
+    auto shuf = [&](Value x, Value y, ArrayRef<int64_t> m) {
+      return vector::ShuffleOp::create(b, e.loc, x, y, m).getResult();
+    };
+    auto round = [&](Value x, Value y, ArrayRef<int64_t> lo,
+                     ArrayRef<int64_t> hi) {
+      return e.fadd(shuf(x, y, lo), shuf(x, y, hi));
+    };
+    static const int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
+    static const int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
+    static const int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
+    static const int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
+    static const int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
+    static const int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
+    SmallVector<Value> u;
+    for (int i = 0; i < 8; i += 2)
+      u.push_back(round(a[i], a[i + 1], kLoPs, kHiPs));
+    // w0: lanes (a0, a1, a2, a3 | a0, a1, a2, a3), partial sums; w1: a4..a7.
+    Value w0 = round(u[0], u[1], kLoPd, kHiPd);
+    Value w1 = round(u[2], u[3], kLoPd, kHiPd);
+    return round(w0, w1, kLo128, kHi128);
+  }
+
+  /// Decode (a task with at most 4 query rows, D % 8 == 0, no mask): one
+  /// streaming pass over the task's keys [kBegin, kEnd), two keys at a time,
+  /// that reads each K and V row once, in address order (two sequential
+  /// streams the hardware prefetcher follows), instead of score / softmax /
+  /// value passes over key blocks:
+  ///   s    = 4 rows x 2 keys of dot products along D, one vector (lane
+  ///          x + 4y: row x, key y)
+  ///   m    = running row maxima; when one grows (rare after the first keys)
+  ///          O and l are rescaled by 2^(m_old - m_new)
+  ///   p    = 2^(s - m), l += p
+  ///   O[x] += p[x] V[key 0] + p[x + 4] V[key 1], all Dv columns of both V
+  ///          rows, O in scratch
+  /// Rows past the task's are clamped to its last row (they repeat its work
+  /// and store the same values); a missing second key and causally hidden
+  /// pairs get -inf. Leaves mRow, lRow and ot as the key-block loop does.
+  void emitDecodeStream(Value kBegin, Value kEnd) {
+    constexpr int64_t kRows = kDecodeRows, kKeys = 2;
+    static_assert(kRows * kKeys == kVL, "one score vector per key pair");
+    VectorType vt = e.vecTy(f32());
+    VectorType iv = VectorType::get({kVL}, b.getI32Type());
+    Type i32 = b.getI32Type();
+    Value lastRow = e.sub(nrows, e.idx(1));
+    SmallVector<Value> rowIdx;
+    for (int64_t x = 0; x < kRows; ++x)
+      rowIdx.push_back(e.minS(e.idx(x), lastRow));
+    Value zeroV = e.splat(e.f32(0.0)), negInfV = e.splat(negInf());
+    auto toI32 = [&](Value x) {
+      return arith::IndexCastOp::create(b, e.loc, i32, x).getResult();
+    };
+    auto laneVec = [&](ArrayRef<Value> perRow) {
+      SmallVector<Value> lanes;
+      for (int64_t y = 0; y < kKeys; ++y)
+        lanes.append(perRow.begin(), perRow.end());
+      return vector::FromElementsOp::create(b, e.loc, iv, lanes).getResult();
+    };
+    // Lane x + 4y sees key jp + y if it is < kEnd (and, causal, <= the
+    // row's last visible key).
+    SmallVector<int32_t> offs;
+    for (int64_t y = 0; y < kKeys; ++y)
+      offs.append(kRows, int32_t(y));
+    Value laneOff = arith::ConstantOp::create(
+        b, e.loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(offs)));
+    Value kEndV = vector::BroadcastOp::create(b, e.loc, iv, toI32(kEnd));
+    Value lastKeyV;
+    if (op.getCausal()) {
+      SmallVector<Value> lk;
+      for (int64_t x = 0; x < kRows; ++x)
+        lk.push_back(e.load(lastKey, {rowIdx[x]}));
+      lastKeyV = laneVec(lk);
+    }
+    static const int64_t kSwapHalves[] = {4, 5, 6, 7, 0, 1, 2, 3};
+    Value lastKeyIdx = e.sub(kEnd, e.idx(1));
+
+    SmallVector<Value> fin = e.forLoopIter(
+        kBegin, kEnd, e.idx(kKeys), {negInfV, zeroV},
+        [&](Value jp, ValueRange it) {
+          Value m = it[0], l = it[1];
+          SmallVector<Value> keys{jp, e.minS(e.add(jp, e.idx(1)), lastKeyIdx)};
+          // The hardware prefetcher alone leaves the loop waiting on these
+          // two streams (2x slower, measured): fetch the K and V rows
+          // kDecodePrefetch keys ahead, one prefetch per cache line.
+          for (int64_t y = 0; y < kKeys; ++y) {
+            Value ahead =
+                e.minS(e.add(keys[y], e.idx(kDecodePrefetch)), lastKeyIdx);
+            int64_t lineElems = 64 * 8 / elem.getIntOrFloatBitWidth();
+            for (int64_t c = 0; c < d; c += lineElems)
+              prefetch(k, ahead, c);
+            for (int64_t c = 0; c < dv; c += lineElems)
+              prefetch(v, ahead, c);
+          }
+          // Scores: 8 accumulators along D, then one vector of 8 sums.
+          SmallVector<Value> init(kRows * kKeys, zeroV);
+          SmallVector<Value> acc = e.forLoopIter(
+              e.idx(0), e.idx(d), e.idx(kVL), init,
+              [&](Value c, ValueRange a) {
+                SmallVector<Value> kv;
+                for (int64_t y = 0; y < kKeys; ++y)
+                  kv.push_back(
+                      e.toF32(e.vload(elem, k, {bi, hk, keys[y], c})));
+                SmallVector<Value> next(kRows * kKeys);
+                for (int64_t x = 0; x < kRows; ++x) {
+                  Value qv = e.vload(f32(), qR, {rowIdx[x], c});
+                  for (int64_t y = 0; y < kKeys; ++y)
+                    next[x + kRows * y] = vector::FMAOp::create(
+                        b, e.loc, qv, kv[y], a[x + kRows * y]);
+                }
+                return next;
+              });
+          Value sc = sum8(acc);
+          Value keyV = arith::AddIOp::create(
+              b, e.loc, vector::BroadcastOp::create(b, e.loc, iv, toI32(jp)),
+              laneOff);
+          Value visible = arith::CmpIOp::create(
+              b, e.loc, arith::CmpIPredicate::slt, keyV, kEndV);
+          if (lastKeyV)
+            visible = arith::AndIOp::create(
+                b, e.loc, visible,
+                arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
+                                      keyV, lastKeyV));
+          sc = e.select(visible, sc, negInfV);
+
+          // Running maxima (duplicated in both halves).
+          Value mNew = e.fmax(
+              m, e.fmax(sc, vector::ShuffleOp::create(b, e.loc, sc, sc,
+                                                      kSwapHalves)));
+          Value grows = vector::ReductionOp::create(
+              b, e.loc, vector::CombiningKind::OR,
+              arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OGT,
+                                    mNew, m));
+          auto rescale =
+              scf::IfOp::create(b, e.loc, TypeRange{vt, vt}, grows, true);
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(&rescale.getThenRegion().front());
+            // Rows with nothing visible yet have m = -inf (alpha = 0; O and
+            // l are still 0); where mNew is -inf as well the shift is 0, so
+            // that -inf - -inf never makes a NaN.
+            Value hiddenNew = arith::CmpFOp::create(
+                b, e.loc, arith::CmpFPredicate::OEQ, mNew, negInfV);
+            Value alpha =
+                exp2(e.fsub(m, e.select(hiddenNew, zeroV, mNew)));
+            e.vstore(alpha, alphaRow, {e.idx(0)});
+            SmallVector<Value> av;
+            for (int64_t x = 0; x < kRows; ++x)
+              av.push_back(e.splat(e.load(alphaRow, {e.idx(x)})));
+            for (int64_t c = 0; c < dvp; c += kVL) {
+              // All loads before the stores: clamped rows alias.
+              SmallVector<Value> o;
+              for (int64_t x = 0; x < kRows; ++x)
+                o.push_back(
+                    e.fmul(e.vload(f32(), ot, {rowIdx[x], e.idx(c)}), av[x]));
+              for (int64_t x = 0; x < kRows; ++x)
+                e.vstore(o[x], ot, {rowIdx[x], e.idx(c)});
+            }
+            scf::YieldOp::create(b, e.loc,
+                                 ValueRange{mNew, e.fmul(l, alpha)});
+            b.setInsertionPointToStart(&rescale.getElseRegion().front());
+            scf::YieldOp::create(b, e.loc, ValueRange{m, l});
+          }
+          m = rescale.getResult(0);
+          l = rescale.getResult(1);
+          Value allHidden = arith::CmpFOp::create(
+              b, e.loc, arith::CmpFPredicate::OEQ, m, negInfV);
+          Value shift = e.select(allHidden, zeroV, m);
+          Value p = exp2(e.fsub(sc, shift));
+          l = e.fadd(l, p);
+
+          // O += p V over all Dv columns of the two V rows.
+          e.vstore(p, blockMax, {e.idx(0)});
+          SmallVector<Value> pb;
+          for (int64_t i = 0; i < kVL; ++i)
+            pb.push_back(e.splat(e.load(blockMax, {e.idx(i)})));
+          for (int64_t c = 0; c < dvp; c += kVL) {
+            SmallVector<Value> vv;
+            for (int64_t y = 0; y < kKeys; ++y)
+              vv.push_back(loadValue(keys[y], c));
+            SmallVector<Value> o;
+            for (int64_t x = 0; x < kRows; ++x)
+              o.push_back(e.vload(f32(), ot, {rowIdx[x], e.idx(c)}));
+            for (int64_t x = 0; x < kRows; ++x) {
+              for (int64_t y = 0; y < kKeys; ++y)
+                o[x] = vector::FMAOp::create(b, e.loc, pb[x + kRows * y],
+                                             vv[y], o[x]);
+            }
+            for (int64_t x = 0; x < kRows; ++x)
+              e.vstore(o[x], ot, {rowIdx[x], e.idx(c)});
+          }
+          return SmallVector<Value>{m, l};
+        });
+    // Back to the per-row state of the key-block loop: l sums both halves.
+    Value lSum = e.fadd(fin[1], vector::ShuffleOp::create(
+                                    b, e.loc, fin[1], fin[1], kSwapHalves));
+    for (int64_t x = 0; x < kRows; ++x) {
+      e.store(vector::ExtractOp::create(b, e.loc, fin[0], x), mRow,
+              {rowIdx[x]});
+      e.store(vector::ExtractOp::create(b, e.loc, lSum, x), lRow,
+              {rowIdx[x]});
+    }
   }
 
   OpBuilder &b;

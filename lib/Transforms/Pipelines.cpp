@@ -62,7 +62,8 @@ void mlir::attn::buildCpuPipeline(OpPassManager &pm) {
   addTextual(pm, kBufferize);
   // What is left of linalg (mha's projections) becomes loops.
   addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
-                 "attn-approximate-math,convert-scf-to-openmp,canonicalize,cse,"
+                 "attn-approximate-math,convert-scf-to-openmp,"
+                 "attn-omp-dynamic-schedule,canonicalize,cse,"
                  "convert-vector-to-scf,convert-vector-to-llvm,"
                  "convert-openmp-to-llvm");
   addTextual(pm, kToLLVM);

@@ -20,8 +20,9 @@
 // softmax exponentials are inline (no expf call anywhere).
 // CHECK-LABEL: {{^}}sdpa_f32:
 // CHECK:         callq {{.*}}__kmpc_fork_call
+// Tasks are handed out dynamically (attn-omp-dynamic-schedule).
 // CHECK-LABEL: {{^}}sdpa_f32..omp_par:
-// CHECK:         callq {{.*}}__kmpc_for_static_init
+// CHECK:         callq {{.*}}__kmpc_dispatch_init
 // CHECK-COUNT-12: vfmadd231ps {{[^,]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
 // LOOPS:       sdpa_f32..omp_par: {{[1-9][0-9]*}} micro-kernel loops
 func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,

@@ -39,6 +39,8 @@
 //       online softmax in base 2 with an inline exp2
 //       value kernel: 12 vector<8xf32> accumulators (6 rows x 16 columns)
 //     O / l -> result (0 for fully hidden rows)
+//   (tasks of at most 4 rows -- decode -- take one streaming pass over the
+//   keys instead of the key-block loop; see @sdpa_causal)
 
 // -----------------------------------------------------------------------------
 // Plain f32, B=1, H=Hkv=8, S=512, D=Dv=64, default scale 1/8.
@@ -84,13 +86,22 @@
 // CHECK:             vector.store %{{.*}}, %[[M]][%{{.*}}] : memref<48xf32>, vector<8xf32>
 // CHECK-NEXT:        vector.store %{{.*}}, %[[L]][%{{.*}}] : memref<48xf32>, vector<8xf32>
 //
-// Q packed transposed, pre-multiplied by scale * log2(e) = 0.125 * 1.4427.
+// Q packed transposed, pre-multiplied by scale * log2(e) = 0.125 * 1.4427:
+// 8 rows x 8 columns at a time (rows past the block are 0), transposed in
+// registers with 24 shuffles, stored as 8 rows of qT.
 // CHECK:             %[[SCALE:.*]] = arith.constant 0.180336878 : f32
-// CHECK:             scf.for %[[PR:.*]] = %{{.*}} to %[[NROWS]] step
+// CHECK:             scf.for %[[PG:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:               %[[PR0:.*]] = arith.muli %[[PG]], %{{.*}} : index
 // CHECK:               scf.for %[[PC:.*]] = %{{.*}} to %{{.*}} step
-// CHECK-NEXT:            %[[QX:.*]] = memref.load %[[QB]][%[[BI]], %{{.*}}, %{{.*}}, %[[PC]]] : memref<1x8x512x64xf32>
-// CHECK-NEXT:            %[[QS:.*]] = arith.mulf %[[QX]], %[[SCALE]] : f32
-// CHECK-NEXT:            memref.store %[[QS]], %[[QT]][%[[PC]], %[[PR]]] : memref<64x48xf32>
+// CHECK-NEXT:            %[[QX:.*]] = vector.load %[[QB]][%[[BI]], %{{.*}}, %{{.*}}, %[[PC]]] : memref<1x8x512x64xf32>, vector<8xf32>
+// CHECK-NEXT:            %[[QSV:.*]] = vector.broadcast %[[SCALE]] : f32 to vector<8xf32>
+// CHECK-NEXT:            %[[QS:.*]] = arith.mulf %[[QX]], %[[QSV]] : vector<8xf32>
+// CHECK-NEXT:            arith.select %{{.*}}, %[[QS]], %{{.*}} : vector<8xf32>
+// CHECK-COUNT-24:        vector.shuffle
+// CHECK:                 vector.store %{{.*}}, %[[QT]][%{{.*}}, %[[PR0]]] : memref<64x48xf32>, vector<8xf32>
+// The row-major copy for the decode kernels only in tasks of <= 6 rows.
+// CHECK:             scf.if %{{.*}} {
+// CHECK:                 vector.store %{{.*}}, %[[QR]][%{{.*}}, %{{.*}}] : memref<48x64xf32>, vector<8xf32>
 //
 // Key blocks of 96 over all of Sk (no causal limit).
 // CHECK:             %[[C96:.*]] = arith.constant 96 : index
@@ -268,14 +279,18 @@ func.func @sdpa_f32(%q: tensor<1x8x512x64xf32>, %k: tensor<1x8x512x64xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK:             %[[SCALE:.*]] = arith.constant 0.72134751 : f32
-// CHECK:             scf.for %[[PR:.*]] = %{{.*}} to %[[NROWS]] step
-// CHECK-NEXT:          %[[ROW:.*]] = arith.addi %[[R0]], %[[PR]] : index
+// Q rows by groups of 8; row r of the block (clamped to the last one) is
+// query index (r0 + r) mod Sq of query head hk * G + (r0 + r) div Sq.
+// CHECK:             scf.for %[[PG:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:               %[[PRC:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:          %[[ROW:.*]] = arith.addi %[[R0]], %[[PRC]] : index
 // CHECK-NEXT:          %[[GH:.*]] = arith.divui %[[ROW]], %[[SQ]] : index
 // CHECK-NEXT:          %[[I:.*]] = arith.remui %[[ROW]], %[[SQ]] : index
 // CHECK-NEXT:          %[[HB:.*]] = arith.muli %[[HK]], %[[G]] : index
 // CHECK-NEXT:          %[[HEAD:.*]] = arith.addi %[[HB]], %[[GH]] : index
-// CHECK:               %[[QX:.*]] = memref.load %[[QB]][%[[BI]], %[[HEAD]], %[[I]], %{{.*}}] : memref<2x8x100x64xf32>
-// CHECK-NEXT:          arith.mulf %[[QX]], %[[SCALE]] : f32
+// CHECK:               %[[QX:.*]] = vector.load %[[QB]][%[[BI]], %[[HEAD]], %[[I]], %{{.*}}] : memref<2x8x100x64xf32>, vector<8xf32>
+// CHECK-NEXT:          %[[QSV:.*]] = vector.broadcast %[[SCALE]] : f32 to vector<8xf32>
+// CHECK-NEXT:          arith.mulf %[[QX]], %[[QSV]] : vector<8xf32>
 // All of Sk = 130: two key blocks, the second partial.
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[SK]], %{{.*}} : index
 // CHECK:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step
@@ -349,12 +364,16 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        %[[LAST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48xi32>
-// lastKey[r] = i + Sk - Sq, stored while packing Q.
+// Q packed as in @sdpa_f32.
+// CHECK:                 vector.store %{{.*}}, %[[QT]]
+// lastKey[r] = i + Sk - Sq; rows past the block: INT32_MIN (no key), so
+// that maxima over whole tiles only see real rows.
+// CHECK:             %[[NOKEY:.*]] = arith.constant dense<-2147483648> : vector<8xi32>
+// CHECK:               vector.store %[[NOKEY]], %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
 // CHECK:             scf.for %[[PR:.*]] = %{{.*}} to %[[NROWS]] step
 // CHECK-NEXT:          %[[ROW:.*]] = arith.addi %[[R0]], %[[PR]] : index
 // CHECK-NEXT:          arith.divui %[[ROW]], %[[SQ]] : index
 // CHECK-NEXT:          %[[I:.*]] = arith.remui %[[ROW]], %[[SQ]] : index
-// CHECK:               memref.store %{{.*}}, %[[QT]]
 // CHECK:               %[[LK:.*]] = arith.addi %[[I]], %[[OFF]] : index
 // CHECK-NEXT:          %[[LK32:.*]] = arith.index_cast %[[LK]] : index to i32
 // CHECK-NEXT:          memref.store %[[LK32]], %[[LAST]][%[[PR]]] : memref<48xi32>
@@ -374,11 +393,43 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        %[[LIMS:.*]] = arith.minsi %[[SK]], %[[LIM1]] : index
 // CHECK-NEXT:        %[[KEND:.*]] = arith.maxsi %{{.*}}, %[[LIMS]] : index
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[KEND]], %{{.*}} : index
-// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
+// Decode (at most 4 rows; D % 8 == 0, no mask): one streaming pass over the
+// task's keys, two at a time; more rows take the key-block loop (else).
+// CHECK:             %[[STREAM:.*]] = arith.cmpi sle, %[[NROWS]], %{{.*}} : index
+// CHECK-NEXT:        scf.if %[[STREAM]] {
+// lastKey of the 4 (clamped) rows per lane: lane x + 4y is row x, key y.
+// CHECK:               %[[LKV:.*]] = vector.from_elements %[[L0:[^,]*]], %[[L1:[^,]*]], %[[L2:[^,]*]], %[[L3:[^,]*]], %[[L0]], %[[L1]], %[[L2]], %[[L3]] : vector<8xi32>
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SM:[^ ]*]] = %{{.*}}, %[[SL:[^ ]*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// K and V rows 8 keys ahead: 4 cache lines each, for both keys.
+// CHECK-COUNT-16:        memref.prefetch
+// CHECK:                 :8 = scf.for
+// CHECK-COUNT-8:           vector.fma
+// The 8 dot products as one vector (unpack/add rounds).
+// CHECK-COUNT-14:        vector.shuffle
+// A second key past the end, or causally hidden: -inf.
+// CHECK:                 arith.cmpi sle, %{{.*}}, %[[LKV]] : vector<8xi32>
+// CHECK:                 vector.reduction <or>
+// O and l are rescaled only when a row maximum grows.
+// CHECK-NEXT:            scf.if %{{.*}} -> (vector<8xf32>, vector<8xf32>) {
+// CHECK:                 } else {
+// CHECK-NEXT:              scf.yield %[[SM]], %[[SL]] : vector<8xf32>, vector<8xf32>
+// O += p V: 8 column vectors x 4 rows x 2 keys.
+// CHECK-COUNT-64:        vector.fma
+// CHECK:             } else {
+// CHECK:               scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
 // CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[REST:.*]] = arith.subi %[[KEND]], %[[K0]] : index
 // CHECK-NEXT:          %[[NK:.*]] = arith.minsi %{{.*}}, %[[REST]] : index
-// CHECK:               :12 = scf.for
+// A score tile (6 keys x 16 rows) whose first key lies past the last
+// visible key of all its rows is skipped (the diagonal's bias writes -inf
+// over it).
+// CHECK:                 vector.load %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
+// CHECK:                 %[[TLAST:.*]] = vector.reduction <maxsi>, %{{.*}} : vector<8xi32> into i32
+// CHECK-NEXT:            %[[TK0:.*]] = arith.addi %[[K0]], %{{.*}} : index
+// CHECK-NEXT:            %[[TK032:.*]] = arith.index_cast %[[TK0]] : index to i32
+// CHECK-NEXT:            %[[TVIS:.*]] = arith.cmpi sle, %[[TK032]], %[[TLAST]] : i32
+// CHECK-NEXT:            scf.if %[[TVIS]] {
+// CHECK:                   :12 = scf.for
 // CHECK-COUNT-12:        vector.fma
 // Bias only if the block's last key lies past minI + Sk - Sq (the diagonal).
 // CHECK:               %[[NK1:.*]] = arith.subi %[[NK]], %{{.*}} : index
@@ -402,7 +453,15 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:              }
 // CHECK-NEXT:            }
 // CHECK-NEXT:          }
-// CHECK:               :12 = scf.for
+// The value kernel of a 6-row tile stops after the last key visible to one
+// of its rows: keys = clamp(max lastKey + 1 - k0, 0, nk).
+// CHECK-COUNT-5:         arith.maxsi %{{.*}}, %{{.*}} : i32
+// CHECK-NEXT:            %[[VLI:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:                 %[[VL1:.*]] = arith.addi %[[VLI]], %{{.*}} : index
+// CHECK-NEXT:            %[[VLR:.*]] = arith.subi %[[VL1]], %[[K0]] : index
+// CHECK-NEXT:            %[[VLM:.*]] = arith.minsi %[[NK]], %[[VLR]] : index
+// CHECK-NEXT:            %[[VEND:.*]] = arith.maxsi %{{.*}}, %[[VLM]] : index
+// CHECK:                 :12 = scf.for %{{.*}} = %{{.*}} to %[[VEND]] step
 // CHECK:           scf.reduce
 // CHECK:         bufferization.to_tensor %[[OUT]] restrict writable
 //
@@ -442,7 +501,8 @@ func.func @sdpa_causal(%q: tensor<1x4x128x64xf32>, %k: tensor<1x4x256x64xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
-// CHECK:             scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
+// (The key-block loop: bounds computed, not constants like the packing loops.)
+// CHECK:             scf.for %[[KBLK:[^ ]*]] = %{{[0-9]+}} to %{{[0-9]+}} step
 // CHECK:               %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[NK:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
 // CHECK:               :12 = scf.for
@@ -592,10 +652,11 @@ func.func @sdpa_mask_f32(%q: tensor<1x2x64x32xf32>, %k: tensor<1x2x80x32xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        %[[KF:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x32xf32>
 // CHECK-NEXT:        %[[VF:.*]] = memref.alloca() {alignment = 64 : i64} : memref<96x32xf32>
-// CHECK:               %[[QX:.*]] = memref.load %[[QB]][{{.*}}] : memref<1x2x64x32xf16>
-// CHECK-NEXT:          %[[QE:.*]] = arith.extf %[[QX]] : f16 to f32
-// CHECK-NEXT:          %[[QS:.*]] = arith.mulf %[[QE]], %{{.*}} : f32
-// CHECK-NEXT:          memref.store %[[QS]], %[[QT]][{{.*}}] : memref<32x48xf32>
+// CHECK:                 %[[QX:.*]] = vector.load %[[QB]][{{.*}}] : memref<1x2x64x32xf16>, vector<8xf16>
+// CHECK-NEXT:            %[[QE:.*]] = arith.extf %[[QX]] : vector<8xf16> to vector<8xf32>
+// CHECK-NEXT:            %[[QSV:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK-NEXT:            %[[QS:.*]] = arith.mulf %[[QE]], %[[QSV]] : vector<8xf32>
+// CHECK:                 vector.store %{{.*}}, %[[QT]][{{.*}}] : memref<32x48xf32>, vector<8xf32>
 // CHECK:                 %[[KX:.*]] = vector.load %[[KB]][{{.*}}] : memref<1x2x64x32xf16>, vector<8xf16>
 // CHECK-NEXT:            %[[KE:.*]] = arith.extf %[[KX]] : vector<8xf16> to vector<8xf32>
 // CHECK-NEXT:            vector.store %[[KE]], %[[KF]][{{.*}}] : memref<96x32xf32>, vector<8xf32>
@@ -650,10 +711,10 @@ func.func @sdpa_f16(%q: tensor<1x2x64x32xf16>, %k: tensor<1x2x64x32xf16>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x32xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<96x32xf32>
-// CHECK:               arith.extf %{{.*}} : bf16 to f32
+// Q, K and V widened 8 lanes at a time, the result rounded 8 lanes at a time.
 // CHECK:                 arith.extf %{{.*}} : vector<8xbf16> to vector<8xf32>
-// CHECK:               %[[OH:.*]] = arith.truncf %{{.*}} : f32 to bf16
-// CHECK-NEXT:          memref.store %[[OH]], %[[OUT]][{{.*}}] : memref<1x2x64x32xbf16>
+// CHECK:               %[[OH:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK:               vector.store %[[OH]], %[[OUT]][{{.*}}] : memref<1x2x64x32xbf16>, vector<8xbf16>
 func.func @sdpa_bf16(%q: tensor<1x2x64x32xbf16>, %k: tensor<1x2x64x32xbf16>,
                      %v: tensor<1x2x64x32xbf16>) -> tensor<1x2x64x32xbf16> {
   %o = attn.sdpa %q, %k, %v

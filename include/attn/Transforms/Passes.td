@@ -86,4 +86,18 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
                            "vector::VectorDialect"];
 }
 
+def AttnOmpDynamicSchedule : Pass<"attn-omp-dynamic-schedule"> {
+  let summary = "Give every omp.wsloop a dynamic schedule";
+  let description = [{
+    Sets `schedule(dynamic)` (chunks of one iteration) on every `omp.wsloop`
+    that has no schedule: the flash lowering's tasks differ in size (causal
+    row blocks, the last partial blocks) and the machines it runs on are
+    shared, so a thread that finishes early (or was not descheduled) takes
+    the next task instead of idling at the barrier while a static share of
+    the other thread is still pending. One task is tens of microseconds; the
+    dispatch costs well under one.
+  }];
+  let dependentDialects = ["omp::OpenMPDialect"];
+}
+
 #endif // ATTN_TRANSFORMS_PASSES
