@@ -883,42 +883,46 @@ void mgpuMemcpy(void *dst, void *src, int64_t sizeBytes, void *stream) {
         format("cuMemcpyAsync(%lld bytes)", (long long)sizeBytes));
 }
 
-void mgpuMemset32(void *dst, uint32_t value, int64_t count, void *stream) {
+} // extern "C"
+
+namespace {
+/// mgpuMemset32/16: cuMemsetD32Async / cuMemsetD16Async of `count` elements
+/// (`fn` reaches the driver only after the checks, as every entry does).
+template <typename T, typename Fn>
+void memsetElements(const char *entry, const char *driverName, Fn fn,
+                    void *dst, T value, int64_t count, void *stream) {
   if (errorPending() || count == 0)
     return;
   if (!dst || count < 0) {
-    record(format("attn-cuda: mgpuMemset32(dst %p, %lld elements): null "
+    record(format("attn-cuda: %s(dst %p, %lld elements): null "
                   "pointer or negative count",
-                  dst, (long long)count));
+                  entry, dst, (long long)count));
     return;
   }
   ScopedContext scope;
   if (!scope.ok())
     return;
-  check(driver().p_cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value,
-                                    static_cast<size_t>(count),
-                                    static_cast<CUstream>(stream)),
-        format("cuMemsetD32Async(%lld elements)", (long long)count));
+  check(fn(reinterpret_cast<CUdeviceptr>(dst), value,
+           static_cast<size_t>(count), static_cast<CUstream>(stream)),
+        format("%s(%lld elements)", driverName, (long long)count));
+}
+} // namespace
+
+extern "C" {
+
+void mgpuMemset32(void *dst, uint32_t value, int64_t count, void *stream) {
+  memsetElements(
+      "mgpuMemset32", "cuMemsetD32Async",
+      [](auto... a) { return driver().p_cuMemsetD32Async(a...); }, dst, value,
+      count, stream);
 }
 
 void mgpuMemset16(void *dst, uint16_t value, int64_t count, void *stream) {
-  if (errorPending() || count == 0)
-    return;
-  if (!dst || count < 0) {
-    record(format("attn-cuda: mgpuMemset16(dst %p, %lld elements): null "
-                  "pointer or negative count",
-                  dst, (long long)count));
-    return;
-  }
-  ScopedContext scope;
-  if (!scope.ok())
-    return;
-  check(driver().p_cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(dst), value,
-                                    static_cast<size_t>(count),
-                                    static_cast<CUstream>(stream)),
-        format("cuMemsetD16Async(%lld elements)", (long long)count));
+  memsetElements(
+      "mgpuMemset16", "cuMemsetD16Async",
+      [](auto... a) { return driver().p_cuMemsetD16Async(a...); }, dst, value,
+      count, stream);
 }
-
 
 void mgpuMemHostRegisterMemRef(int64_t rank, void *descriptor,
                                int64_t elementSizeBytes) {
