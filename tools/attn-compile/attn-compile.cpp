@@ -34,11 +34,7 @@ namespace {
 constexpr int kExitBadInput = 2;
 
 [[noreturn]] void fail(const std::string &msg) {
-  std::string line = msg;
-  std::replace(line.begin(), line.end(), '\n', ' ');
-  llvm::errs() << "attn-compile: error: " << line << "\n";
-  llvm::errs().flush();
-  std::exit(kExitBadInput);
+  ::attn::failLine("attn-compile", msg, kExitBadInput);
 }
 
 const char *kUsage =

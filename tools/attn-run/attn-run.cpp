@@ -44,11 +44,7 @@ constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
 [[noreturn]] void fail(const std::string &msg) {
-  std::string line = msg;
-  std::replace(line.begin(), line.end(), '\n', ' ');
-  llvm::errs() << "attn-run: error: " << line << "\n";
-  llvm::errs().flush();
-  std::exit(kExitBadInput);
+  ::attn::failLine("attn-run", msg, kExitBadInput);
 }
 
 const char *kUsage =

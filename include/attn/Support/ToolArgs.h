@@ -8,6 +8,9 @@
 #ifndef ATTN_SUPPORT_TOOLARGS_H
 #define ATTN_SUPPORT_TOOLARGS_H
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -33,6 +36,17 @@ inline std::optional<std::string> flagValue(int &i, int argc, char **argv,
 /// The one-line error for a flag given without its value.
 inline std::string missingValue(const std::string &flag) {
   return "option " + flag + " needs a value (" + flag + "=...)";
+}
+
+/// SPEC.md 2's error: one line `<tool>: error: <message>` on stderr (newlines
+/// in the message become spaces), then exit with `code` (2: bad input).
+[[noreturn]] inline void failLine(const char *tool, const std::string &msg,
+                                  int code = 2) {
+  std::string line = msg;
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::fprintf(stderr, "%s: error: %s\n", tool, line.c_str());
+  std::fflush(stderr);
+  std::exit(code);
 }
 
 } // namespace attn
