@@ -193,6 +193,17 @@
 // Value micro-kernel: ot = alpha * ot + P V, 6 rows x 16 columns, 12
 // vector<8xf32> carried over the keys of the block, V rows loaded as vectors.
 // CHECK:             scf.for %[[VT:.*]] = %{{.*}} to %{{.*}} step
+// First a share of the next task's data is prefetched (spread over this
+// task's row tiles): its query rows, the result rows it will write (write
+// intent), its new K and V rows; one prefetch per 64-byte line.
+// CHECK:               scf.for
+// CHECK-COUNT-4:         memref.prefetch %[[QB]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], read, locality<3>, data : memref<1x8x512x64xf32>
+// CHECK:               scf.for
+// CHECK-COUNT-4:         memref.prefetch %[[OUT]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], write, locality<3>, data : memref<1x8x512x64xf32>
+// CHECK:               scf.for
+// CHECK-COUNT-4:         memref.prefetch %[[KB]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], read, locality<3>, data : memref<1x8x512x64xf32>
+// CHECK:               scf.for
+// CHECK-COUNT-4:         memref.prefetch %[[VB]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], read, locality<3>, data : memref<1x8x512x64xf32>
 // CHECK:               %[[AS:.*]] = memref.load %[[ALPHA]][%{{.*}}] : memref<48xf32>
 // CHECK-NEXT:          %[[AV:.*]] = vector.broadcast %[[AS]] : f32 to vector<8xf32>
 // CHECK:               %[[O0:.*]] = vector.load %[[OT]][%{{.*}}, %{{.*}}] : memref<48x64xf32>, vector<8xf32>
