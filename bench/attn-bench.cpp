@@ -46,8 +46,8 @@ double median(std::vector<double> v) {
 
 /// 12 independent 8-wide FMA chains per thread (the register tile of a good
 /// micro-kernel), GFLOP/s over all threads.
-double fmaPeak(int threads) {
-  const long iters = 200000000 / 12;
+double fmaPeak(int threads, long fmas = 200000000) {
+  const long iters = fmas / 12;
   std::vector<double> secs(threads);
   std::vector<std::thread> pool;
   std::atomic<float> sink{0};
@@ -133,13 +133,17 @@ std::string sdpaText(int64_t b, int64_t h, int64_t hkv, int64_t sq,
 
 struct Timing {
   double ms = 0, compileMs = 0;
+  int runs = 0;
   bool ok = false;
 };
 
-/// Compiles `c` with `pipeline` and returns the median of `runs` timed calls
-/// after `warmups` untimed ones.
+/// Compiles `c` with `pipeline` and returns the median of at least `runs`
+/// timed calls after `warmups` untimed ones; more calls, up to `budgetMs` of
+/// them, so that a burst of load from another tenant of this shared machine
+/// that lasts a few milliseconds moves the median of a short case little.
 Timing timeCase(MLIRContext &ctx, const Case &c, const std::string &pipeline,
-                int threads, int runs, int warmups = 1) {
+                int threads, int runs, int warmups = 1,
+                double budgetMs = 0) {
   Timing t;
   OwningOpRef<ModuleOp> m = parseSourceString<ModuleOp>(c.text, &ctx);
   if (!m)
@@ -167,11 +171,14 @@ Timing timeCase(MLIRContext &ctx, const Case &c, const std::string &pipeline,
     if (!cm->invoke(sig, inputs, outs, err))
       return t;
   std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
+  auto start = Clock::now();
+  while (int(ms.size()) < runs ||
+         (msSince(start) < budgetMs && ms.size() < 1000)) {
     auto r = Clock::now();
     cm->invoke(sig, inputs, outs, err);
     ms.push_back(msSince(r));
   }
+  t.runs = int(ms.size());
   t.ms = median(ms);
   t.ok = true;
   return t;
@@ -219,6 +226,7 @@ int main(int argc, char **argv) {
   // untimed-warm-up-free call is enough to rank it (and keeps make bench in
   // minutes).
   int runs = quick ? 3 : 7, refRuns = 1;
+  double budgetMs = quick ? 100 : 400;
 
   DialectRegistry registry;
   registerRunnerDialects(registry);
@@ -291,22 +299,41 @@ int main(int argc, char **argv) {
   }
 
   llvm::outs() << "| case | dtype | fused 1T GFLOP/s | % peak 1T | fused 2T "
-                  "GFLOP/s | 2T/1T | reference GFLOP/s (1 run) | fused 1T / "
-                  "reference | JIT compile ms |\n"
-               << "|---|---|---|---|---|---|---|---|---|\n";
+                  "GFLOP/s | 2T/1T | 2T FMA probe | reference GFLOP/s (1 "
+                  "run) | fused 1T / reference | JIT compile ms |\n"
+               << "|---|---|---|---|---|---|---|---|---|---|\n";
   llvm::outs().flush();
+  // The two vCPUs of this machine are sometimes one physical core for a
+  // while (another tenant): the 2-thread timing is then bracketed by short
+  // 2-thread FMA probes, and repeated (at most kAttempts times) while the
+  // lower probe reads under 80% of the 2-thread peak measured above. The
+  // attempt with the best probe is reported, with that probe (% of the
+  // 2-thread peak), so a 2T/1T ratio taken on a shared core shows as such.
+  constexpr int kAttempts = 3;
+  const long kProbeFmas = 50000000;
   for (const Case &c : cases) {
-    Timing f1 = timeCase(ctx, c, "cpu", 1, runs);
-    Timing f2 = timeCase(ctx, c, "cpu", 2, runs);
+    Timing f1 = timeCase(ctx, c, "cpu", 1, runs, 1, budgetMs);
+    Timing f2;
+    double probe = -1;
+    for (int a = 0; a < kAttempts && probe < 0.8 * peak2; ++a) {
+      double before = fmaPeak(2, kProbeFmas);
+      Timing t = timeCase(ctx, c, "cpu", 2, runs, 1, budgetMs);
+      double p = std::min(before, fmaPeak(2, kProbeFmas));
+      if (p > probe) {
+        probe = p;
+        f2 = t;
+      }
+    }
     Timing r = timeCase(ctx, c, "reference", 1, refRuns, /*warmups=*/0);
     auto gf = [&](const Timing &t) {
       return t.ok && t.ms > 0 ? c.flops / (t.ms * 1e6) : 0.0;
     };
     llvm::outs() << "| " << c.name << " | " << c.dtype << " | "
-                 << llvm::format("%.1f | %.0f%% | %.1f | %.2fx | %.2f | "
-                                 "%.0fx | %.0f |",
+                 << llvm::format("%.1f | %.0f%% | %.1f | %.2fx | %.0f%% | "
+                                 "%.2f | %.0fx | %.0f |",
                                  gf(f1), 100 * gf(f1) / peak1, gf(f2),
-                                 gf(f2) / std::max(gf(f1), 1e-9), gf(r),
+                                 gf(f2) / std::max(gf(f1), 1e-9),
+                                 100 * probe / peak2, gf(r),
                                  gf(f1) / std::max(gf(r), 1e-9), f1.compileMs);
     if (c.decode && f1.ok && f2.ok)
       llvm::outs() << llvm::format(
