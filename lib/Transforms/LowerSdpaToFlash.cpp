@@ -53,9 +53,10 @@ namespace {
 constexpr int64_t kMinTasks = 16;
 /// Keys per tile of the narrow (<= 6 query rows, D % 8 != 0) score kernel.
 constexpr int64_t kNarrowKeys = 8;
-/// Query rows of the streaming decode kernel (emitDecodeStream), and how
-/// many keys ahead it prefetches K and V rows.
+/// Query rows of the streaming decode kernels (emitDecodeStream: one with 4
+/// rows, one with 8), and how many keys ahead they prefetch K and V rows.
 constexpr int64_t kDecodeRows = 4;
+constexpr int64_t kDecodeRowsWide = 8;
 constexpr int64_t kDecodePrefetch = 8;
 /// Next-task prefetch (planNextTaskPrefetch): how many key blocks of a new
 /// kv head are fetched ahead, and the locality hint (3: prefetcht0; 2,
@@ -321,10 +322,14 @@ private:
             e.vstore(cols[y], qT, {e.add(c, e.idx(y)), row0});
         });
       });
-      // Row-major copy for the decode kernels (tasks of <= 6 rows).
-      e.ifThen(narrow, [&] {
+      // Row-major copy for the decode kernels: the narrow dot-product
+      // scores (tasks of <= 6 rows) and the streams (<= 8 rows).
+      Value decodeRows = e.cmp(arith::CmpIPredicate::sle, nrows,
+                               e.idx(std::max(kMR, kDecodeRowsWide)));
+      e.ifThen(decodeRows, [&] {
         e.forLoop(0, nrows, 1, [&](Value r) {
-          auto [h, i] = rowCoords(r);
+          Value h, i;
+          std::tie(h, i) = rowCoords(r);
           e.forLoop(0, e.idx(d), kVL, [&](Value c) {
             e.vstore(e.fmul(e.toF32(e.vload(elem, q, {bi, h, i, c})),
                             e.splat(scale)),
@@ -380,15 +385,19 @@ private:
       });
     };
     if (d % kVL == 0 && !mask) {
-      // Decode (<= 4 query rows): one streaming pass over the task's keys.
-      Value stream = e.cmp(arith::CmpIPredicate::sle, nrows,
-                           e.idx(kDecodeRows));
-      auto ifOp = scf::IfOp::create(b, e.loc, stream, /*withElse=*/true);
+      // Decode (<= 4, else <= 8 query rows): one streaming pass over the
+      // task's keys.
+      Value kBegin = e.minS(e.mul(kbBegin, blockKeys), keyEnd);
+      Value kEnd = e.minS(e.mul(kbEnd, blockKeys), keyEnd);
       OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      emitDecodeStream(e.minS(e.mul(kbBegin, blockKeys), keyEnd),
-                       e.minS(e.mul(kbEnd, blockKeys), keyEnd));
-      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      for (int64_t streamRows : {kDecodeRows, kDecodeRowsWide}) {
+        Value stream = e.cmp(arith::CmpIPredicate::sle, nrows,
+                             e.idx(streamRows));
+        auto ifOp = scf::IfOp::create(b, e.loc, stream, /*withElse=*/true);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        emitDecodeStream(streamRows, kBegin, kEnd);
+        b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      }
       keyBlocks();
     } else {
       keyBlocks();
@@ -992,24 +1001,32 @@ private:
     return round(w0, w1, kLo128, kHi128);
   }
 
-  /// Decode (a task with at most 4 query rows, D % 8 == 0, no mask): one
-  /// streaming pass over the task's keys [kBegin, kEnd), two keys at a time,
-  /// that reads each K and V row once, in address order (two sequential
-  /// streams the hardware prefetcher follows), instead of score / softmax /
-  /// value passes over key blocks:
-  ///   s    = 4 rows x 2 keys of dot products along D, one vector (lane
-  ///          x + 4y: row x, key y)
+  /// Decode (a task with at most `kRows` = 4 or 8 query rows, D % 8 == 0,
+  /// no mask): one streaming pass over the task's keys [kBegin, kEnd), two
+  /// keys at a time, that reads each K and V row once, in address order (two
+  /// sequential streams the hardware prefetcher follows), instead of score /
+  /// softmax / value passes over key blocks:
+  ///   s    = kRows x 2 dot products along D, in 8-lane vectors: with 4 rows
+  ///          one vector (lane x + 4y: row x, key y), with 8 rows one per
+  ///          key (lane x: row x)
   ///   m    = running row maxima; when one grows (rare after the first keys)
   ///          O and l are rescaled by 2^(m_old - m_new)
   ///   p    = 2^(s - m), l += p
-  ///   O[x] += p[x] V[key 0] + p[x + 4] V[key 1], all Dv columns of both V
-  ///          rows, O in scratch
+  ///   O[x] += p[x, key 0] V[key 0] + p[x, key 1] V[key 1], all Dv columns
+  ///          of both V rows, O in scratch
   /// Rows past the task's are clamped to its last row (they repeat its work
   /// and store the same values); a missing second key and causally hidden
   /// pairs get -inf. Leaves mRow, lRow and ot as the key-block loop does.
-  void emitDecodeStream(Value kBegin, Value kEnd) {
-    constexpr int64_t kRows = kDecodeRows, kKeys = 2;
-    static_assert(kRows * kKeys == kVL, "one score vector per key pair");
+  void emitDecodeStream(int64_t kRows, Value kBegin, Value kEnd) {
+    constexpr int64_t kKeys = 2;
+    assert((kRows == 4 || kRows == 8) && "4 or 8 rows per decode stream");
+    // Keys per score vector, and score vectors per key pair.
+    const int64_t keysPerVec = kVL / kRows, nVec = kKeys / keysPerVec;
+    // Lane of the score / probability of row x and key y (of the pair) in
+    // the nVec vectors laid end to end.
+    auto lane = [&](int64_t x, int64_t y) {
+      return (y / keysPerVec) * kVL + (y % keysPerVec) * kRows + x;
+    };
     VectorType vt = e.vecTy(f32());
     VectorType iv = VectorType::get({kVL}, b.getI32Type());
     Type i32 = b.getI32Type();
@@ -1021,19 +1038,23 @@ private:
     auto toI32 = [&](Value x) {
       return arith::IndexCastOp::create(b, e.loc, i32, x).getResult();
     };
+    // A vector whose lane x + kRows * y holds perRow[x].
     auto laneVec = [&](ArrayRef<Value> perRow) {
       SmallVector<Value> lanes;
-      for (int64_t y = 0; y < kKeys; ++y)
+      for (int64_t y = 0; y < keysPerVec; ++y)
         lanes.append(perRow.begin(), perRow.end());
       return vector::FromElementsOp::create(b, e.loc, iv, lanes).getResult();
     };
-    // Lane x + 4y sees key jp + y if it is < kEnd (and, causal, <= the
-    // row's last visible key).
-    SmallVector<int32_t> offs;
-    for (int64_t y = 0; y < kKeys; ++y)
-      offs.append(kRows, int32_t(y));
-    Value laneOff = arith::ConstantOp::create(
-        b, e.loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(offs)));
+    // Lanes of score vector g see key jp + (g * keysPerVec + lane / kRows) if
+    // it is < kEnd (and, causal, <= the row's last visible key).
+    SmallVector<Value> laneOff;
+    for (int64_t g = 0; g < nVec; ++g) {
+      SmallVector<int32_t> offs;
+      for (int64_t y = 0; y < keysPerVec; ++y)
+        offs.append(kRows, int32_t(g * keysPerVec + y));
+      laneOff.push_back(arith::ConstantOp::create(
+          b, e.loc, DenseElementsAttr::get(iv, ArrayRef<int32_t>(offs))));
+    }
     Value kEndV = vector::BroadcastOp::create(b, e.loc, iv, toI32(kEnd));
     Value lastKeyV;
     if (op.getCausal()) {
@@ -1043,6 +1064,14 @@ private:
       lastKeyV = laneVec(lk);
     }
     static const int64_t kSwapHalves[] = {4, 5, 6, 7, 0, 1, 2, 3};
+    // With 4 rows the two halves of a vector hold the two keys of a row:
+    // maxima are taken across them (both halves then hold the row's).
+    auto foldKeys = [&](Value x, bool sum) -> Value {
+      if (keysPerVec == 1)
+        return x;
+      Value sw = vector::ShuffleOp::create(b, e.loc, x, x, kSwapHalves);
+      return sum ? e.fadd(x, sw) : e.fmax(x, sw);
+    };
     Value lastKeyIdx = e.sub(kEnd, e.idx(1));
 
     SmallVector<Value> fin = e.forLoopIter(
@@ -1062,41 +1091,48 @@ private:
             for (int64_t c = 0; c < dv; c += lineElems)
               prefetch(v, ahead, c);
           }
-          // Scores: 8 accumulators along D, then one vector of 8 sums.
-          SmallVector<Value> init(kRows * kKeys, zeroV);
-          SmallVector<Value> acc = e.forLoopIter(
-              e.idx(0), e.idx(d), e.idx(kVL), init,
-              [&](Value c, ValueRange a) {
-                SmallVector<Value> kv;
-                for (int64_t y = 0; y < kKeys; ++y)
-                  kv.push_back(
-                      e.toF32(e.vload(elem, k, {bi, hk, keys[y], c})));
-                SmallVector<Value> next(kRows * kKeys);
-                for (int64_t x = 0; x < kRows; ++x) {
-                  Value qv = e.vload(f32(), qR, {rowIdx[x], c});
-                  for (int64_t y = 0; y < kKeys; ++y)
-                    next[x + kRows * y] = vector::FMAOp::create(
-                        b, e.loc, qv, kv[y], a[x + kRows * y]);
-                }
-                return next;
-              });
-          Value sc = sum8(acc);
-          Value keyV = arith::AddIOp::create(
-              b, e.loc, vector::BroadcastOp::create(b, e.loc, iv, toI32(jp)),
-              laneOff);
-          Value visible = arith::CmpIOp::create(
-              b, e.loc, arith::CmpIPredicate::slt, keyV, kEndV);
-          if (lastKeyV)
-            visible = arith::AndIOp::create(
-                b, e.loc, visible,
-                arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
-                                      keyV, lastKeyV));
-          sc = e.select(visible, sc, negInfV);
+          // Scores: per score vector, 8 accumulators along D (8 registers,
+          // also where only 16 vector registers exist), then one vector of
+          // the 8 sums.
+          SmallVector<Value> sc;
+          for (int64_t g = 0; g < nVec; ++g) {
+            SmallVector<Value> init(kVL, zeroV);
+            SmallVector<Value> acc = e.forLoopIter(
+                e.idx(0), e.idx(d), e.idx(kVL), init,
+                [&](Value c, ValueRange a) {
+                  SmallVector<Value> kv;
+                  for (int64_t y = 0; y < keysPerVec; ++y)
+                    kv.push_back(e.toF32(e.vload(
+                        elem, k, {bi, hk, keys[g * keysPerVec + y], c})));
+                  SmallVector<Value> next(kVL);
+                  for (int64_t x = 0; x < kRows; ++x) {
+                    Value qv = e.vload(f32(), qR, {rowIdx[x], c});
+                    for (int64_t y = 0; y < keysPerVec; ++y)
+                      next[x + kRows * y] = vector::FMAOp::create(
+                          b, e.loc, qv, kv[y], a[x + kRows * y]);
+                  }
+                  return next;
+                });
+            Value s = sum8(acc);
+            Value keyV = arith::AddIOp::create(
+                b, e.loc,
+                vector::BroadcastOp::create(b, e.loc, iv, toI32(jp)),
+                laneOff[g]);
+            Value visible = arith::CmpIOp::create(
+                b, e.loc, arith::CmpIPredicate::slt, keyV, kEndV);
+            if (lastKeyV)
+              visible = arith::AndIOp::create(
+                  b, e.loc, visible,
+                  arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
+                                        keyV, lastKeyV));
+            sc.push_back(e.select(visible, s, negInfV));
+          }
 
-          // Running maxima (duplicated in both halves).
-          Value mNew = e.fmax(
-              m, e.fmax(sc, vector::ShuffleOp::create(b, e.loc, sc, sc,
-                                                      kSwapHalves)));
+          // Running maxima (with 4 rows, duplicated in both halves).
+          Value blockMaxV = sc[0];
+          for (int64_t g = 1; g < nVec; ++g)
+            blockMaxV = e.fmax(blockMaxV, sc[g]);
+          Value mNew = e.fmax(m, foldKeys(blockMaxV, /*sum=*/false));
           Value grows = vector::ReductionOp::create(
               b, e.loc, vector::CombiningKind::OR,
               arith::CmpFOp::create(b, e.loc, arith::CmpFPredicate::OGT,
@@ -1136,14 +1172,18 @@ private:
           Value allHidden = arith::CmpFOp::create(
               b, e.loc, arith::CmpFPredicate::OEQ, m, negInfV);
           Value shift = e.select(allHidden, zeroV, m);
-          Value p = exp2(e.fsub(sc, shift));
-          l = e.fadd(l, p);
 
-          // O += p V over all Dv columns of the two V rows.
-          e.vstore(p, blockMax, {e.idx(0)});
-          SmallVector<Value> pb;
-          for (int64_t i = 0; i < kVL; ++i)
-            pb.push_back(e.splat(e.load(blockMax, {e.idx(i)})));
+          // O += p V over all Dv columns of the two V rows; the
+          // probabilities go through scratch (blockMax) to be broadcast.
+          for (int64_t g = 0; g < nVec; ++g) {
+            Value p = exp2(e.fsub(sc[g], shift));
+            l = e.fadd(l, p);
+            e.vstore(p, blockMax, {e.idx(g * kVL)});
+          }
+          SmallVector<Value> pb(nVec * kVL);
+          for (int64_t x = 0; x < kRows; ++x)
+            for (int64_t y = 0; y < kKeys; ++y)
+              pb[lane(x, y)] = e.splat(e.load(blockMax, {e.idx(lane(x, y))}));
           for (int64_t c = 0; c < dvp; c += kVL) {
             SmallVector<Value> vv;
             for (int64_t y = 0; y < kKeys; ++y)
@@ -1153,17 +1193,17 @@ private:
               o.push_back(e.vload(f32(), ot, {rowIdx[x], e.idx(c)}));
             for (int64_t x = 0; x < kRows; ++x) {
               for (int64_t y = 0; y < kKeys; ++y)
-                o[x] = vector::FMAOp::create(b, e.loc, pb[x + kRows * y],
-                                             vv[y], o[x]);
+                o[x] = vector::FMAOp::create(b, e.loc, pb[lane(x, y)], vv[y],
+                                             o[x]);
             }
             for (int64_t x = 0; x < kRows; ++x)
               e.vstore(o[x], ot, {rowIdx[x], e.idx(c)});
           }
           return SmallVector<Value>{m, l};
         });
-    // Back to the per-row state of the key-block loop: l sums both halves.
-    Value lSum = e.fadd(fin[1], vector::ShuffleOp::create(
-                                    b, e.loc, fin[1], fin[1], kSwapHalves));
+    // Back to the per-row state of the key-block loop (with 4 rows, l sums
+    // both halves).
+    Value lSum = foldKeys(fin[1], /*sum=*/true);
     for (int64_t x = 0; x < kRows; ++x) {
       e.store(vector::ExtractOp::create(b, e.loc, fin[0], x), mRow,
               {rowIdx[x]});

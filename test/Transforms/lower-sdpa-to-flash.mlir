@@ -405,7 +405,8 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        %[[KEND:.*]] = arith.maxsi %{{.*}}, %[[LIMS]] : index
 // CHECK:             %[[NKB:.*]] = arith.ceildivui %[[KEND]], %{{.*}} : index
 // Decode (at most 4 rows; D % 8 == 0, no mask): one streaming pass over the
-// task's keys, two at a time; more rows take the key-block loop (else).
+// task's keys, two at a time; more rows take the 8-row stream or the
+// key-block loop (else).
 // CHECK:             %[[STREAM:.*]] = arith.cmpi sle, %[[NROWS]], %{{.*}} : index
 // CHECK-NEXT:        scf.if %[[STREAM]] {
 // lastKey of the 4 (clamped) rows per lane: lane x + 4y is row x, key y.
@@ -426,8 +427,25 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:              scf.yield %[[SM]], %[[SL]] : vector<8xf32>, vector<8xf32>
 // O += p V: 8 column vectors x 4 rows x 2 keys.
 // CHECK-COUNT-64:        vector.fma
+// 5 to 8 rows (e.g. Sq = 1 with 8 query heads per kv head): the same stream
+// with one score vector per key (lane x: row x), each from its own loop of 8
+// accumulators.
 // CHECK:             } else {
-// CHECK:               scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:               %[[WIDE:.*]] = arith.cmpi sle, %[[NROWS]], %{{.*}} : index
+// CHECK-NEXT:          scf.if %[[WIDE]] {
+// CHECK:                 vector.from_elements %[[W0:[^,]*]], %[[W1:[^,]*]], %[[W2:[^,]*]], %[[W3:[^,]*]], %[[W4:[^,]*]], %[[W5:[^,]*]], %[[W6:[^,]*]], %[[W7:[^,]*]] : vector<8xi32>
+// CHECK:                 scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
+// CHECK-COUNT-16:          memref.prefetch
+// CHECK:                   :8 = scf.for
+// CHECK-COUNT-8:             vector.fma
+// CHECK:                   :8 = scf.for
+// CHECK-COUNT-8:             vector.fma
+// CHECK:                   vector.reduction <or>
+// O += p V: 8 column vectors x 8 rows x 2 keys.
+// CHECK-COUNT-128:         vector.fma
+// More rows: the key-block loop.
+// CHECK:               } else {
+// CHECK:                 scf.for %[[KBLK:.*]] = %{{.*}} to %{{.*}} step
 // CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[REST:.*]] = arith.subi %[[KEND]], %[[K0]] : index
 // CHECK-NEXT:          %[[NK:.*]] = arith.minsi %{{.*}}, %[[REST]] : index
