@@ -258,7 +258,8 @@ std::vector<std::vector<std::string>> dimParamNames(const AotFunction &f) {
 std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
                                                   StringRef pipeline,
                                                   std::string &err,
-                                                  StringRef gpuChip = "sm_80") {
+                                                  StringRef gpuChip = "sm_80",
+                                                  int cpuVectorBits = 256) {
   MLIRContext *ctx = module.getContext();
   auto clone = std::make_unique<OwningOpRef<ModuleOp>>(module.clone());
   // The callers' buffers are never written: results get their own memory.
@@ -275,7 +276,7 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
     NvvmPipelineOptions nvvm;
     nvvm.chip = gpuChip.str();
     buildNvvmPipeline(pm, nvvm);
-  } else if (!buildPipelineByName(pipeline, pm)) {
+  } else if (!buildPipelineByName(pipeline, pm, cpuVectorBits)) {
     err = "unknown pipeline '" + pipeline.str() +
           "' (expected cpu or reference)";
     return nullptr;
@@ -911,7 +912,12 @@ mlir::attn::createAotTargetMachine(const AotOptions &opts, std::string &err) {
 bool mlir::attn::lowerToText(ModuleOp module, StringRef pipeline,
                              std::string &out, std::string &err,
                              StringRef gpuChip) {
-  auto lowered = lowerClone(module, pipeline, err, gpuChip);
+  // The lowering as the host's JIT would run it.
+  std::string host;
+  for (auto &f : llvm::sys::getHostCPUFeatures())
+    host += (f.second ? "+" : "-") + f.first().str() + ",";
+  auto lowered =
+      lowerClone(module, pipeline, err, gpuChip, cpuVectorBitsFor(host));
   if (!lowered)
     return false;
   out.clear();
@@ -924,7 +930,8 @@ std::unique_ptr<llvm::Module>
 mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
                           const AotOptions &opts, llvm::TargetMachine &tm,
                           llvm::LLVMContext &llvmCtx, std::string &err) {
-  auto lowered = lowerClone(module, opts.pipeline, err, opts.gpuChip);
+  auto lowered = lowerClone(module, opts.pipeline, err, opts.gpuChip,
+                            cpuVectorBitsFor(tm.getTargetFeatureString()));
   if (!lowered)
     return nullptr;
   // The device entries call the launcher that the lowering recorded on the

@@ -523,8 +523,14 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
                       BoolAttr::get(ctx, false));
   });
 
+  auto tmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmb) {
+    err = "cannot detect the host CPU: " + llvm::toString(tmb.takeError());
+    return nullptr;
+  }
   PassManager pm(ctx);
-  if (!buildPipelineByName(pipeline, pm)) {
+  if (!buildPipelineByName(pipeline, pm,
+                           cpuVectorBitsFor(tmb->getFeatures().getString()))) {
     err = "unknown pipeline '" + pipeline + "' (expected cpu or reference)";
     return nullptr;
   }
@@ -537,11 +543,6 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
     }
   }
 
-  auto tmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmb) {
-    err = "cannot detect the host CPU: " + llvm::toString(tmb.takeError());
-    return nullptr;
-  }
   tmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   auto tm = tmb->createTargetMachine();
   if (!tm) {

@@ -66,8 +66,10 @@ constexpr int64_t kPrefetchLocality = 3;
 
 class FlashLowering {
 public:
-  FlashLowering(OpBuilder &b, SdpaOp op, int64_t blockQ, int64_t blockK)
-      : b(b), e{b, op.getLoc()}, op(op), bq(blockQ), bk(blockK) {}
+  FlashLowering(OpBuilder &b, SdpaOp op, int64_t blockQ, int64_t blockK,
+                int64_t vectorBits)
+      : b(b), e{b, op.getLoc()}, op(op), bq(blockQ), bk(blockK),
+        vl(vectorBits / 32) {}
 
   Value lower() {
     Location loc = op.getLoc();
@@ -76,7 +78,8 @@ public:
     elem = qt.getElementType();
     d = qt.getDimSize(3);
     dv = vt.getDimSize(3);
-    dvp = (dv + kNR - 1) / kNR * kNR;
+    // Value tiles cover kNV vectors of vl lanes.
+    dvp = (dv + kNV * vl - 1) / (kNV * vl) * (kNV * vl);
 
     auto toBuf = [&](Value t) {
       auto tt = cast<RankedTensorType>(t.getType());
@@ -543,11 +546,11 @@ private:
     return e.load(k, {bi, hk, row, c});
   }
 
-  /// Columns [col, col + 8) of a value row from keyRow(), as vector<8xf32>.
-  Value valueVector(Value row, int64_t col) {
+  /// Columns [col, col + lanes) of a value row from keyRow(), as f32.
+  Value valueVector(Value row, int64_t col, int64_t lanes) {
     if (vF)
-      return e.vload(f32(), vF, {row, e.idx(col)});
-    return loadValue(row, col);
+      return vloadN(lanes, vF, {row, e.idx(col)});
+    return loadValue(row, col, lanes);
   }
 
   void widenKeyBlock(Value k0, Value nk) {
@@ -607,9 +610,22 @@ private:
     if (qR)
       emitScoresDot(k0, nk);
     else
-      emitScoresTiles(k0, nk, kNarrowKeys, 1, e.idx(1));
+      emitScoresTiles(k0, nk, kNarrowKeys, 1, e.idx(1), kVL);
     b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    emitScoresTiles(k0, nk, kMR, kNV, nQTiles);
+    // 16 rows per tile: two 8-lane vectors x 6 keys, or (512-bit vectors)
+    // one 16-lane vector x 12 keys; 12 accumulators either way.
+    if (vl == 2 * kVL)
+      emitScoresTiles(k0, nk, 2 * kMR, 1, nQTiles, vl);
+    else
+      emitScoresTiles(k0, nk, kMR, kNV, nQTiles, kVL);
+  }
+
+  VectorType vecN(int64_t lanes) { return VectorType::get({lanes}, f32()); }
+  Value vloadN(int64_t lanes, Value m, ValueRange ivs) {
+    return vector::LoadOp::create(b, e.loc, vecN(lanes), m, ivs);
+  }
+  Value splatN(int64_t lanes, Value x) {
+    return vector::BroadcastOp::create(b, e.loc, vecN(lanes), x);
   }
 
   /// Few query rows (decode): dot products along D instead. Each key row is
@@ -667,8 +683,8 @@ private:
   }
 
   void emitScoresTiles(Value k0, Value nk, int64_t keysPerTile,
-                       int64_t vecsPerTile, Value numQTiles) {
-    int64_t rowsPerTile = vecsPerTile * kVL;
+                       int64_t vecsPerTile, Value numQTiles, int64_t lanes) {
+    int64_t rowsPerTile = vecsPerTile * lanes;
     Value nKeyTiles = e.ceilDiv(nk, e.idx(keysPerTile));
     Value lastValid = e.sub(nk, e.idx(1));
     e.forLoop(0, nKeyTiles, 1, [&](Value kt) {
@@ -688,7 +704,7 @@ private:
           VectorType iv = VectorType::get({kVL}, b.getI32Type());
           Value last = vector::LoadOp::create(b, e.loc, iv, lastKey,
                                               ValueRange{col0});
-          for (int64_t x = 1; x < vecsPerTile; ++x)
+          for (int64_t x = 1; x < rowsPerTile / kVL; ++x)
             last = arith::MaxSIOp::create(
                 b, e.loc, last,
                 vector::LoadOp::create(b, e.loc, iv, lastKey,
@@ -705,16 +721,16 @@ private:
           b.setInsertionPointToStart(&ifOp.getThenRegion().front());
         }
         SmallVector<Value> init(keysPerTile * vecsPerTile,
-                                e.splat(e.f32(0.0)));
+                                splatN(lanes, e.f32(0.0)));
         SmallVector<Value> acc = e.forLoopIter(
             e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
               SmallVector<Value> qv;
               for (int64_t x = 0; x < vecsPerTile; ++x)
                 qv.push_back(
-                    e.vload(f32(), qT, {c, e.add(col0, e.idx(x * kVL))}));
+                    vloadN(lanes, qT, {c, e.add(col0, e.idx(x * lanes))}));
               SmallVector<Value> next;
               for (int64_t r = 0; r < keysPerTile; ++r) {
-                Value kv = e.splat(keyElement(keys[r], c));
+                Value kv = splatN(lanes, keyElement(keys[r], c));
                 for (int64_t x = 0; x < vecsPerTile; ++x)
                   next.push_back(vector::FMAOp::create(
                       b, e.loc, kv, qv[x], a[r * vecsPerTile + x]));
@@ -724,12 +740,12 @@ private:
         for (int64_t r = 0; r < keysPerTile; ++r)
           for (int64_t x = 0; x < vecsPerTile; ++x)
             e.vstore(acc[r * vecsPerTile + x], sT,
-                     {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * kVL))});
+                     {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * lanes))});
         // Row maxima over the tile's keys (clamped duplicates included:
         // they repeat a valid key's score).
         for (int64_t x = 0; x < vecsPerTile; ++x) {
-          Value col = e.add(col0, e.idx(x * kVL));
-          Value m = e.vload(f32(), blockMax, {col});
+          Value col = e.add(col0, e.idx(x * lanes));
+          Value m = vloadN(lanes, blockMax, {col});
           for (int64_t r = 0; r < keysPerTile; ++r)
             m = e.fmax(m, acc[r * vecsPerTile + x]);
           e.vstore(m, blockMax, {col});
@@ -819,20 +835,20 @@ private:
     });
   }
 
-  /// V row `key`, columns [c, c+8) widened to f32; masked where the columns
-  /// run past Dv (never reads beyond the row).
-  Value loadValue(Value key, int64_t col) {
+  /// V row `key`, columns [c, c + lanes) widened to f32; masked where the
+  /// columns run past Dv (never reads beyond the row).
+  Value loadValue(Value key, int64_t col, int64_t lanes = kVL) {
     Value c = e.idx(col);
-    VectorType vt = e.vecTy(elem);
+    VectorType vt = VectorType::get({lanes}, elem);
     Value x;
-    if (col + kVL <= dv) {
+    if (col + lanes <= dv) {
       x = vector::LoadOp::create(b, e.loc, vt, v, ValueRange{bi, hk, key, c});
     } else {
       int64_t valid = std::max<int64_t>(0, dv - col);
       if (valid == 0)
-        return e.splat(e.f32(0.0));
+        return splatN(lanes, e.f32(0.0));
       Value m = vector::CreateMaskOp::create(
-          b, e.loc, VectorType::get({kVL}, b.getI1Type()),
+          b, e.loc, VectorType::get({lanes}, b.getI1Type()),
           ValueRange{e.idx(valid)});
       Value pass = arith::ConstantOp::create(
           b, e.loc, DenseElementsAttr::get(vt, b.getZeroAttr(elem)));
@@ -851,7 +867,8 @@ private:
       Value row0 = e.mul(rt, e.idx(kMR));
       SmallVector<Value> alpha;
       for (int64_t r = 0; r < kMR; ++r)
-        alpha.push_back(e.splat(e.load(alphaRow, {e.add(row0, e.idx(r))})));
+        alpha.push_back(
+            splatN(vl, e.load(alphaRow, {e.add(row0, e.idx(r))})));
       // Causal: keys past the last visible key of every row of the tile
       // have p = 0 there; the loop stops before them (diagonal blocks).
       Value keys = nk;
@@ -865,23 +882,22 @@ private:
         keys = e.maxS(e.idx(0),
                       e.minS(nk, e.sub(e.add(lastIdx, e.idx(1)), k0)));
       }
-      for (int64_t col0 = 0; col0 < dvp; col0 += kNR) {
+      for (int64_t col0 = 0; col0 < dvp; col0 += kNV * vl) {
         SmallVector<Value> init;
         for (int64_t r = 0; r < kMR; ++r)
           for (int64_t x = 0; x < kNV; ++x)
             init.push_back(e.fmul(
-                e.vload(f32(), ot,
-                        {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)}),
+                vloadN(vl, ot, {e.add(row0, e.idx(r)), e.idx(col0 + x * vl)}),
                 alpha[r]));
         SmallVector<Value> acc = e.forLoopIter(
             e.idx(0), keys, e.idx(1), init, [&](Value j, ValueRange a) {
               Value row = keyRow(k0, j);
               SmallVector<Value> vv;
               for (int64_t x = 0; x < kNV; ++x)
-                vv.push_back(valueVector(row, col0 + x * kVL));
+                vv.push_back(valueVector(row, col0 + x * vl, vl));
               SmallVector<Value> next;
               for (int64_t r = 0; r < kMR; ++r) {
-                Value p = e.splat(e.load(sT, {j, e.add(row0, e.idx(r))}));
+                Value p = splatN(vl, e.load(sT, {j, e.add(row0, e.idx(r))}));
                 for (int64_t x = 0; x < kNV; ++x)
                   next.push_back(vector::FMAOp::create(b, e.loc, p, vv[x],
                                                        a[r * kNV + x]));
@@ -891,7 +907,7 @@ private:
         for (int64_t r = 0; r < kMR; ++r)
           for (int64_t x = 0; x < kNV; ++x)
             e.vstore(acc[r * kNV + x], ot,
-                     {e.add(row0, e.idx(r)), e.idx(col0 + x * kVL)});
+                     {e.add(row0, e.idx(r)), e.idx(col0 + x * vl)});
       }
     });
   }
@@ -1216,6 +1232,8 @@ private:
   Emitter e;
   SdpaOp op;
   int64_t bq, bk;
+  /// Lanes of the prefill micro-kernels' vectors: 8 (256-bit) or 16.
+  int64_t vl;
   Type elem;
   int64_t d = 0, dv = 0, dvp = 0;
   Value q, k, v, mask, out;
@@ -1236,6 +1254,11 @@ struct AttnLowerSdpaToFlashPass
     // Query rows are tiled by 16 (scores) and 6 (values), keys by 6 or 12.
     int64_t rowMultiple = std::lcm(kMR, kNR);
     int64_t keyMultiple = std::lcm(kMR, kNarrowKeys);
+    if (vectorBits != 256 && vectorBits != 512) {
+      getOperation().emitError()
+          << "attn-lower-sdpa-to-flash: vector-bits must be 256 or 512";
+      return signalPassFailure();
+    }
     if (blockQ <= 0 || blockQ % rowMultiple != 0 || blockK <= 0 ||
         blockK % keyMultiple != 0) {
       getOperation().emitError()
@@ -1249,7 +1272,8 @@ struct AttnLowerSdpaToFlashPass
     IRRewriter rewriter(&getContext());
     for (SdpaOp op : ops) {
       rewriter.setInsertionPoint(op);
-      Value result = FlashLowering(rewriter, op, blockQ, blockK).lower();
+      Value result =
+          FlashLowering(rewriter, op, blockQ, blockK, vectorBits).lower();
       rewriter.replaceOp(op, result);
     }
   }

@@ -12,6 +12,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+#include <string>
+
 using namespace mlir;
 
 namespace {
@@ -55,10 +58,12 @@ void mlir::attn::buildReferencePipeline(OpPassManager &pm) {
   addTextual(pm, kToLLVM);
 }
 
-void mlir::attn::buildCpuPipeline(OpPassManager &pm) {
+void mlir::attn::buildCpuPipeline(OpPassManager &pm, int vectorBits) {
   addTextual(pm, "func.func(attn-decompose-mha{kernels=true},"
-                 "attn-lower-sdpa-to-flash),"
-                 "canonicalize,cse");
+                 "attn-lower-sdpa-to-flash{vector-bits=" +
+                     std::to_string(vectorBits) +
+                     "}),"
+                     "canonicalize,cse");
   addTextual(pm, kBufferize);
   // What is left of linalg (mha's projections) becomes loops.
   addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
@@ -88,7 +93,20 @@ void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
   addTextual(pm, "attn-verify-gpu-binary");
 }
 
-bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm) {
+int mlir::attn::cpuVectorBitsFor(StringRef targetFeatures) {
+  if (const char *env = std::getenv("ATTN_CPU_VECTOR_BITS")) {
+    if (StringRef(env) == "256")
+      return 256;
+    if (StringRef(env) == "512")
+      return 512;
+  }
+  SmallVector<StringRef> features;
+  targetFeatures.split(features, ',', -1, /*KeepEmpty=*/false);
+  return llvm::is_contained(features, "+avx512f") ? 512 : 256;
+}
+
+bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm,
+                                     int cpuVectorBits) {
   if (name == "nvvm") {
     buildNvvmPipeline(pm, NvvmPipelineOptions());
     return true;
@@ -98,7 +116,7 @@ bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm) {
     return true;
   }
   if (name == "cpu") {
-    buildCpuPipeline(pm);
+    buildCpuPipeline(pm, cpuVectorBits);
     return true;
   }
   return false;
@@ -110,11 +128,13 @@ void mlir::attn::registerAttnPipelines() {
       "Unfused attn lowering that materializes the score matrix, down to the "
       "LLVM dialect (the correctness oracle)",
       buildReferencePipeline);
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CpuPipelineOptions>(
       "attn-cpu-pipeline",
       "Fused flash-attention CPU pipeline (tiled online softmax, vector FMA "
       "micro-kernels, OpenMP threads) down to the LLVM dialect",
-      buildCpuPipeline);
+      [](OpPassManager &pm, const CpuPipelineOptions &opts) {
+        buildCpuPipeline(pm, opts.vectorBits);
+      });
   PassPipelineRegistration<NvvmPipelineOptions>(
       "attn-nvvm-pipeline",
       "GPU pipeline: attn.sdpa as flash-attention kernels on tensor cores "

@@ -13,6 +13,22 @@
 // The checker itself catches spill code (a hand-written loop with spills).
 // RUN: %expect_exit 1 %python %S/Inputs/check_no_spills.py --comment-prefix=SPILLED %s \
 // RUN:   | FileCheck %s --check-prefix=SPILLED-REPORT
+//
+// With --attn-cpu-pipeline=vector-bits=512 (what attn-run and attn-compile
+// pick for AVX-512 targets) the scores and value kernels use 16-lane vectors:
+// 12 zmm accumulators each, still none spilled (Zen 4: AVX-512).
+// RUN: attn-opt %s --attn-cpu-pipeline=vector-bits=512 | /usr/lib/llvm-22/bin/mlir-translate --mlir-to-llvmir \
+// RUN:   | /usr/lib/llvm-22/bin/opt -O3 \
+// RUN:   | /usr/lib/llvm-22/bin/llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 -o %t.512.s
+// RUN: FileCheck %s --input-file=%t.512.s --check-prefix=ZMM --implicit-check-not=expf
+// RUN: %python %S/Inputs/check_no_spills.py --reg=zmm %t.512.s | FileCheck %s --check-prefix=ZMM-LOOPS
+// ZMM-LABEL: {{^}}sdpa_f32..omp_par:
+// ZMM-COUNT-12: vfmadd231ps {{[^,]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// ZMM-LABEL: {{^}}sdpa_causal_gqa_f16_dv20..omp_par:
+// ZMM-COUNT-12: vfmadd231ps {{[^,]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// ZMM-LOOPS:   sdpa_f32..omp_par: {{[1-9][0-9]*}} micro-kernel loops
+// ZMM-LOOPS:   sdpa_causal_gqa_f16_dv20..omp_par: {{[1-9][0-9]*}} micro-kernel loops
+// ZMM-LOOPS-NOT: FAIL
 
 // Plain f32 sdpa: one OpenMP fork for the scf.parallel over (b, kv head,
 // row block); the outlined body holds the scores kernel (1 loop) and the

@@ -23,6 +23,24 @@
 
 // ERR: attn-opt: error: {{.*}}: attn-lower-sdpa-to-flash: block-q must be a positive multiple of 48 and block-k a positive multiple of 24
 
+// 512-bit vectors (vector-bits=512, for AVX-512 targets): the score tiles
+// are 12 keys x 16 rows (one vector<16xf32> per key), the value tiles 6 rows
+// x 32 columns (Dv = 64: two tiles, where 256-bit vectors take four); 12
+// accumulators each. Other widths are refused.
+// RUN: attn-opt %s --pass-pipeline='builtin.module(func.func(attn-lower-sdpa-to-flash{vector-bits=512}))' --mlir-print-local-scope \
+// RUN:   | FileCheck %s --check-prefix=VB512
+// RUN: %expect_exit 2 attn-opt %s --pass-pipeline='builtin.module(func.func(attn-lower-sdpa-to-flash{vector-bits=128}))' 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=ERR-BITS
+// ERR-BITS: attn-opt: error: {{.*}}: attn-lower-sdpa-to-flash: vector-bits must be 256 or 512
+// VB512-LABEL: func.func @sdpa_f32
+// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
+// VB512-COUNT-12:  vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
+// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
+// VB512-COUNT-12:  vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
+// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
+// VB512-NOT:     :12 = scf.for
+// VB512-LABEL: func.func @sdpa_gqa
+
 // attn-lower-sdpa-to-flash: attn.sdpa becomes one fused loop nest on buffers.
 // No attn.sdpa is left, the only heap allocation is the result (every
 // memref.alloc and memref.alloca must be matched explicitly below), and no

@@ -28,9 +28,24 @@ namespace attn {
 /// ops on tensors down to the LLVM dialect.
 void buildReferencePipeline(OpPassManager &pm);
 
+/// Options of --attn-cpu-pipeline.
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  PassOptions::Option<int> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector width of the flash micro-kernels: 256 or 512 "
+                     "(targets with AVX-512)"),
+      llvm::cl::init(256)};
+};
+
 /// Appends the fused CPU pipeline (flash attention, vector micro-kernels,
 /// OpenMP threads) from attn ops on tensors down to the LLVM dialect.
-void buildCpuPipeline(OpPassManager &pm);
+void buildCpuPipeline(OpPassManager &pm, int vectorBits = 256);
+
+/// The micro-kernel vector width for a target with these LLVM features
+/// ("+avx512f,..." as TargetMachine::getTargetFeatureString gives them): 512
+/// where AVX-512F is on, else 256. ATTN_CPU_VECTOR_BITS=256 or 512 in the
+/// environment overrides it (tests run both widths on one machine).
+int cpuVectorBitsFor(StringRef targetFeatures);
 
 /// Options of --attn-nvvm-pipeline.
 struct NvvmPipelineOptions : public PassPipelineOptions<NvvmPipelineOptions> {
@@ -56,7 +71,9 @@ void registerAttnPipelines();
 
 /// Names accepted by attn-run/attn-compile's --pipeline=.
 /// Returns false for an unknown name.
-bool buildPipelineByName(StringRef name, OpPassManager &pm);
+/// `cpuVectorBits` is the cpu pipeline's vector-bits.
+bool buildPipelineByName(StringRef name, OpPassManager &pm,
+                         int cpuVectorBits = 256);
 
 } // namespace attn
 } // namespace mlir

@@ -68,6 +68,10 @@ def AttnLowerSdpaToFlash : Pass<"attn-lower-sdpa-to-flash", "func::FuncOp"> {
            "Query rows per task (a multiple of 48)">,
     Option<"blockK", "block-k", "int64_t", /*default=*/"96",
            "Keys per block (a multiple of 24)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Vector width of the prefill micro-kernels: 256 (8 f32 lanes, "
+           "6x16 tiles) or 512 (16 lanes: 12 keys x 16 rows for the scores, "
+           "6 rows x 32 columns for P V; for targets with AVX-512)">,
   ];
   let dependentDialects = ["scf::SCFDialect", "memref::MemRefDialect",
                            "vector::VectorDialect", "arith::ArithDialect",

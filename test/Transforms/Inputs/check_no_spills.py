@@ -2,7 +2,7 @@
 """Checks the register-tiled micro-kernel loops of an x86-64 assembly file.
 
 Usage: check_no_spills.py [--min-fma=N] [--min-loops=N] [--comment-prefix=P]
-                          FILE.s (or - for stdin)
+                          [--reg=ymm|zmm] FILE.s (or - for stdin)
 
 With --comment-prefix=P the assembly is taken from the lines `// P: ...` of
 FILE (a hand-written sample inside a lit test, to test this checker).
@@ -10,8 +10,8 @@ FILE (a hand-written sample inside a lit test, to test this checker).
 A loop is the instruction range from a label `L:` down to the last backward
 conditional or unconditional jump to `L`. A micro-kernel loop is an innermost
 such loop (no other loop inside it) holding at least --min-fma (default 12)
-packed-single FMAs with ymm destinations (vfmadd132ps / 213ps / 231ps: which
-form llc picks depends on register allocation). Its accumulators must all
+packed-single FMAs with ymm (--reg=zmm: zmm) destinations (vfmadd132ps /
+213ps / 231ps: which form llc picks depends on register allocation). Its accumulators must all
 live in registers, so its body must have
 
   * no spill / reload code: no `Spill` / `Reload` annotation (llc's verbose
@@ -39,7 +39,13 @@ JUMP = re.compile(r'^\s+(j[a-z]+)\s+([.\w$]+)\s*(#.*)?$')
 # Any FMA form (which of 132/213/231 is picked depends on register
 # allocation) with ymm destination and multiplicand; the other multiplicand
 # may be a folded load.
-FMA = re.compile(r'^\s+vfmadd(132|213|231)ps\s+[^,#]+,\s*%ymm\d+,\s*%ymm\d+')
+def fma_pattern(reg):
+  return re.compile(r'^\s+vfmadd(132|213|231)ps\s+[^,#]+,\s*%' + reg +
+                    r'\d+,\s*%' + reg + r'\d+')
+
+
+REG = 'ymm'
+FMA = fma_pattern(REG)
 # Instructions whose last operand is a memory destination but that only read
 # memory (AT&T operand order: the destination comes last).
 READ_ONLY = re.compile(r'^\s+(cmp|test|bt|ucomis|comis|vucomis|vcomis|vptest|prefetch)')
@@ -82,6 +88,10 @@ def main(argv):
       min_fma = int(a.split('=', 1)[1])
     elif a.startswith('--min-loops='):
       min_loops = int(a.split('=', 1)[1])
+    elif a.startswith('--reg='):
+      global FMA, REG
+      REG = a.split('=', 1)[1]
+      FMA = fma_pattern(REG)
     else:
       paths.append(a)
   if len(paths) != 1:
@@ -150,8 +160,8 @@ def main(argv):
   for p in problems:
     print(p)
   if kernels < min_loops:
-    print('FAIL: fewer than %d micro-kernel loops with >= %d ymm FMAs' %
-          (min_loops, min_fma))
+    print('FAIL: fewer than %d micro-kernel loops with >= %d %s FMAs' %
+          (min_loops, min_fma, REG))
     return 1
   return 1 if problems else 0
 

@@ -1,0 +1,72 @@
+// Both vector widths of the fused lowering (attn-lower-sdpa-to-flash
+// vector-bits=256 and 512; attn-run picks 512 where the host has AVX-512F,
+// and ATTN_CPU_VECTOR_BITS overrides it) on a spread of shapes, against the
+// float64 oracle, at 1 and 2 threads. On a host without AVX-512 the 512-bit
+// kernels still run (LLVM splits each vector in two), slower.
+//
+// RUN: rm -rf %t && split-file %s %t
+
+//--- causal_odd_f32.mlir
+// Causal, S = 37 (partial tiles everywhere), D = 64.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/causal_odd_f32.mlir --function=causal_odd_f32 --check | FileCheck %s --check-prefix=CAUSAL_ODD_F32
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/causal_odd_f32.mlir --function=causal_odd_f32 --check --threads=1 | FileCheck %s --check-prefix=CAUSAL_ODD_F32
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/causal_odd_f32.mlir --function=causal_odd_f32 --check | FileCheck %s --check-prefix=CAUSAL_ODD_F32
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/causal_odd_f32.mlir --function=causal_odd_f32 --check --threads=1 | FileCheck %s --check-prefix=CAUSAL_ODD_F32
+// CAUSAL_ODD_F32: result[0]: 1x2x37x64xf32 [
+// CAUSAL_ODD_F32-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @causal_odd_f32(%q: tensor<1x2x37x64xf32>, %k: tensor<1x2x37x64xf32>, %v: tensor<1x2x37x64xf32>) -> tensor<1x2x37x64xf32> {
+  %o = attn.sdpa %q, %k, %v {causal} : (tensor<1x2x37x64xf32>, tensor<1x2x37x64xf32>, tensor<1x2x37x64xf32>) -> tensor<1x2x37x64xf32>
+  return %o : tensor<1x2x37x64xf32>
+}
+
+//--- gqa_causal_f16_dv20.mlir
+// GQA 4, causal with Sq = 100 < Sk = 130, Dv = 20 (the value tile's second vector is masked, partly or wholly), f16.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/gqa_causal_f16_dv20.mlir --function=gqa_causal_f16_dv20 --check | FileCheck %s --check-prefix=GQA_CAUSAL_F16_DV20
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/gqa_causal_f16_dv20.mlir --function=gqa_causal_f16_dv20 --check --threads=1 | FileCheck %s --check-prefix=GQA_CAUSAL_F16_DV20
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/gqa_causal_f16_dv20.mlir --function=gqa_causal_f16_dv20 --check | FileCheck %s --check-prefix=GQA_CAUSAL_F16_DV20
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/gqa_causal_f16_dv20.mlir --function=gqa_causal_f16_dv20 --check --threads=1 | FileCheck %s --check-prefix=GQA_CAUSAL_F16_DV20
+// GQA_CAUSAL_F16_DV20: result[0]: 2x8x100x20xf16 [
+// GQA_CAUSAL_F16_DV20-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @gqa_causal_f16_dv20(%q: tensor<2x8x100x64xf16>, %k: tensor<2x2x130x64xf16>, %v: tensor<2x2x130x20xf16>) -> tensor<2x8x100x20xf16> {
+  %o = attn.sdpa %q, %k, %v {causal} : (tensor<2x8x100x64xf16>, tensor<2x2x130x64xf16>, tensor<2x2x130x20xf16>) -> tensor<2x8x100x20xf16>
+  return %o : tensor<2x8x100x20xf16>
+}
+
+//--- bf16_d128_dv72.mlir
+// bf16, D = 128, Dv = 72 (three 32-column value tiles with 512-bit vectors, the last one past Dv), 200 keys.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/bf16_d128_dv72.mlir --function=bf16_d128_dv72 --check | FileCheck %s --check-prefix=BF16_D128_DV72
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/bf16_d128_dv72.mlir --function=bf16_d128_dv72 --check --threads=1 | FileCheck %s --check-prefix=BF16_D128_DV72
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/bf16_d128_dv72.mlir --function=bf16_d128_dv72 --check | FileCheck %s --check-prefix=BF16_D128_DV72
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/bf16_d128_dv72.mlir --function=bf16_d128_dv72 --check --threads=1 | FileCheck %s --check-prefix=BF16_D128_DV72
+// BF16_D128_DV72: result[0]: 1x4x96x72xbf16 [
+// BF16_D128_DV72-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @bf16_d128_dv72(%q: tensor<1x4x96x128xbf16>, %k: tensor<1x4x200x128xbf16>, %v: tensor<1x4x200x72xbf16>) -> tensor<1x4x96x72xbf16> {
+  %o = attn.sdpa %q, %k, %v : (tensor<1x4x96x128xbf16>, tensor<1x4x200x128xbf16>, tensor<1x4x200x72xbf16>) -> tensor<1x4x96x72xbf16>
+  return %o : tensor<1x4x96x72xbf16>
+}
+
+//--- mask_additive_d40.mlir
+// Additive mask broadcast over heads, D = Dv = 40, scale 0.3.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/mask_additive_d40.mlir --function=mask_additive_d40 --check | FileCheck %s --check-prefix=MASK_ADDITIVE_D40
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/mask_additive_d40.mlir --function=mask_additive_d40 --check --threads=1 | FileCheck %s --check-prefix=MASK_ADDITIVE_D40
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/mask_additive_d40.mlir --function=mask_additive_d40 --check | FileCheck %s --check-prefix=MASK_ADDITIVE_D40
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/mask_additive_d40.mlir --function=mask_additive_d40 --check --threads=1 | FileCheck %s --check-prefix=MASK_ADDITIVE_D40
+// MASK_ADDITIVE_D40: result[0]: 2x3x50x40xf32 [
+// MASK_ADDITIVE_D40-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @mask_additive_d40(%q: tensor<2x3x50x40xf32>, %k: tensor<2x3x70x40xf32>, %v: tensor<2x3x70x40xf32>, %m: tensor<2x1x50x70xf32>) -> tensor<2x3x50x40xf32> {
+  %o = attn.sdpa %q, %k, %v mask %m {scale = 0.3 : f32} : (tensor<2x3x50x40xf32>, tensor<2x3x70x40xf32>, tensor<2x3x70x40xf32>, tensor<2x1x50x70xf32>) -> tensor<2x3x50x40xf32>
+  return %o : tensor<2x3x50x40xf32>
+}
+
+//--- d20_odd.mlir
+// D = 20 (not a multiple of 8: scalar packing of Q), Dv = 24, S = 61.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/d20_odd.mlir --function=d20_odd --check | FileCheck %s --check-prefix=D20_ODD
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/d20_odd.mlir --function=d20_odd --check --threads=1 | FileCheck %s --check-prefix=D20_ODD
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/d20_odd.mlir --function=d20_odd --check | FileCheck %s --check-prefix=D20_ODD
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/d20_odd.mlir --function=d20_odd --check --threads=1 | FileCheck %s --check-prefix=D20_ODD
+// D20_ODD: result[0]: 1x2x61x24xf32 [
+// D20_ODD-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @d20_odd(%q: tensor<1x2x61x20xf32>, %k: tensor<1x2x61x20xf32>, %v: tensor<1x2x61x24xf32>) -> tensor<1x2x61x24xf32> {
+  %o = attn.sdpa %q, %k, %v : (tensor<1x2x61x20xf32>, tensor<1x2x61x20xf32>, tensor<1x2x61x24xf32>) -> tensor<1x2x61x24xf32>
+  return %o : tensor<1x2x61x24xf32>
+}
