@@ -142,15 +142,17 @@
 // CHECK:               vector.store %[[S]]#0, %[[ST]][%{{.*}}, %{{.*}}] : memref<96x48xf32>, vector<8xf32>
 // CHECK:               vector.store %[[S]]#11, %[[ST]][%{{.*}}, %{{.*}}] : memref<96x48xf32>, vector<8xf32>
 //
-// The score kernel's epilogue keeps the block's row maxima (blockMax).
-// CHECK:               arith.maximumf %{{.*}}, %[[S]]#0 : vector<8xf32>
+// The score kernel's epilogue keeps the block's row maxima (blockMax), with
+// a max without NaN semantics (plain vmaxps; a NaN score still reaches the
+// result through exp2, whose clamp below keeps them).
+// CHECK:               arith.maximumf %{{.*}}, %[[S]]#0 fastmath<nnan,nsz> : vector<8xf32>
 //
 // Online softmax, 8 query rows (columns of sT) at a time: the block maximum
 // (recomputed by a pass over sT only for biased blocks and narrow tasks) ...
 // CHECK:             scf.for %[[RR:.*]] = %{{.*}} to %{{.*}} step
 // CHECK-NEXT:          %[[MX:.*]] = scf.if %{{.*}} -> (vector<8xf32>) {
 // CHECK:                 %[[MXS:.*]] = scf.for %{{.*}} = %{{.*}} to %[[NK]] step %{{.*}} iter_args(%{{.*}}) -> (vector<8xf32>) {
-// CHECK:                   arith.maximumf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK:                   arith.maximumf %{{.*}}, %{{.*}} fastmath<nnan,nsz> : vector<8xf32>
 // CHECK:                 scf.yield %[[MXS]] : vector<8xf32>
 // CHECK-NEXT:          } else {
 // CHECK-NEXT:            %[[BM:.*]] = vector.load %{{.*}}[%[[RR]]] : memref<48xf32>, vector<8xf32>
@@ -158,7 +160,7 @@
 // CHECK-NEXT:          }
 // ... then the running max ...
 // CHECK:               %[[MOLD:.*]] = vector.load %[[M]][%[[RR]]] : memref<48xf32>, vector<8xf32>
-// CHECK-NEXT:          %[[MNEW:.*]] = arith.maximumf %[[MOLD]], %[[MX]] : vector<8xf32>
+// CHECK-NEXT:          %[[MNEW:.*]] = arith.maximumf %[[MOLD]], %[[MX]] fastmath<nnan,nsz> : vector<8xf32>
 // ... a row whose keys are all hidden so far shifts by 0, not by -inf ...
 // CHECK-NEXT:          %[[HIDDEN:.*]] = arith.cmpf oeq, %[[MNEW]], %{{.*}} : vector<8xf32>
 // CHECK-NEXT:          %[[SHIFT:.*]] = arith.select %[[HIDDEN]], %{{.*}}, %[[MNEW]] : vector<8xi1>, vector<8xf32>
