@@ -32,8 +32,9 @@ namespace {
 
 class MhaDecomposition {
 public:
-  MhaDecomposition(OpBuilder &b, MhaOp op, bool kernels)
-      : b(b), loc(op.getLoc()), op(op), kernels(kernels) {}
+  MhaDecomposition(OpBuilder &b, MhaOp op, bool kernels, int64_t vectorBits)
+      : b(b), loc(op.getLoc()), op(op), kernels(kernels),
+        wideLanes(vectorBits / 32) {}
 
   Value decompose() {
     Value x = op.getX();
@@ -85,11 +86,17 @@ private:
   }
 
   /// Vector of 8 f32 from a rank-1 bias at `col` (zero if no bias).
-  Value biasVector(Emitter &e, Value biasBuf, Value col) {
+  Value biasVector(Emitter &e, Value biasBuf, Value col, int64_t lanes) {
     if (!biasBuf)
-      return e.splat(e.f32(0.0));
+      return e.splat(e.f32(0.0), lanes);
     auto bt = cast<MemRefType>(biasBuf.getType()).getElementType();
-    return e.toF32(e.vload(bt, biasBuf, {col}));
+    return e.toF32(e.vload(bt, biasBuf, {col}, lanes));
+  }
+
+  /// Vector lanes of a GEMM whose column vectors must stay inside runs of
+  /// `multiple` columns: the wide vectors where they fit, else 8.
+  int64_t lanesFor(int64_t multiple) {
+    return multiple % wideLanes == 0 ? wideLanes : kVL;
   }
 
   /// The projection as a micro-kernel GEMM over rows (b, s) and columns
@@ -116,15 +123,19 @@ private:
     g.numRows = e.mul(bDim, sDim);
     g.n = n * hd;
     g.k = eDim;
+    // A column vector stays inside one head.
+    g.lanes = lanesFor(hd);
     g.kChunk = eDim % 256 == 0 ? 256 : eDim;
     g.loadA = [&](Value row, Value kc, Value j) {
       return e.toF32(e.load(inBuf, {e.div(row, sDim), e.rem(row, sDim),
                                     e.add(kc, j)}));
     };
     g.loadB = [&](Value kc, Value j, Value col) {
-      return e.toF32(e.vload(wElem, wBuf, {e.add(kc, j), col}));
+      return e.toF32(e.vload(wElem, wBuf, {e.add(kc, j), col}, g.lanes));
     };
-    g.init = [&](Value, Value col) { return biasVector(e, biasBuf, col); };
+    g.init = [&](Value, Value col) {
+      return biasVector(e, biasBuf, col, g.lanes);
+    };
     g.indexC = [&](Value row, Value col) {
       Value hdv = e.idx(hd);
       return std::pair<Value, SmallVector<Value>>(
@@ -197,6 +208,7 @@ private:
     g.numRows = e.mul(bDim, sDim);
     g.n = yTy.getDimSize(2);
     g.k = op.getNumHeads() * dv;
+    g.lanes = lanesFor(g.n);
     g.kChunk = dv;
     Value dvv = e.idx(dv);
     g.loadA = [&](Value row, Value kc, Value j) {
@@ -204,13 +216,14 @@ private:
                                e.rem(row, sDim), j});
     };
     g.loadB = [&](Value kc, Value j, Value col) {
-      return e.toF32(e.vload(elem, woBuf, {e.add(kc, j), col}));
+      return e.toF32(e.vload(elem, woBuf, {e.add(kc, j), col}, g.lanes));
     };
     g.init = [&](Value row, Value col) {
-      Value v = biasVector(e, boBuf, col);
+      Value v = biasVector(e, boBuf, col, g.lanes);
       if (xBuf)
-        v = e.fadd(v, e.toF32(e.vload(elem, xBuf, {e.div(row, sDim),
-                                                    e.rem(row, sDim), col})));
+        v = e.fadd(v, e.toF32(e.vload(elem, xBuf,
+                                      {e.div(row, sDim), e.rem(row, sDim), col},
+                                      g.lanes)));
       return v;
     };
     g.indexC = [&](Value row, Value col) {
@@ -287,18 +300,26 @@ private:
   Location loc;
   MhaOp op;
   bool kernels;
+  /// Lanes of the GEMM vectors where the columns allow (vector-bits / 32).
+  int64_t wideLanes;
 };
 
 struct AttnDecomposeMhaPass
     : public attn::impl::AttnDecomposeMhaBase<AttnDecomposeMhaPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (vectorBits != 256 && vectorBits != 512) {
+      getOperation().emitError()
+          << "attn-decompose-mha: vector-bits must be 256 or 512";
+      return signalPassFailure();
+    }
     SmallVector<MhaOp> ops;
     getOperation().walk([&](MhaOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (MhaOp op : ops) {
       rewriter.setInsertionPoint(op);
-      Value result = MhaDecomposition(rewriter, op, kernels).decompose();
+      Value result =
+          MhaDecomposition(rewriter, op, kernels, vectorBits).decompose();
       rewriter.replaceOp(op, result);
     }
   }

@@ -64,15 +64,17 @@ struct Emitter {
   void store(Value v, Value m, ValueRange ivs) {
     memref::StoreOp::create(b, loc, v, m, ivs);
   }
-  VectorType vecTy(Type e) { return VectorType::get({kVL}, e); }
-  Value vload(Type e, Value m, ValueRange ivs) {
-    return vector::LoadOp::create(b, loc, vecTy(e), m, ivs);
+  VectorType vecTy(Type e, int64_t lanes = kVL) {
+    return VectorType::get({lanes}, e);
+  }
+  Value vload(Type e, Value m, ValueRange ivs, int64_t lanes = kVL) {
+    return vector::LoadOp::create(b, loc, vecTy(e, lanes), m, ivs);
   }
   void vstore(Value v, Value m, ValueRange ivs) {
     vector::StoreOp::create(b, loc, v, m, ivs);
   }
-  Value splat(Value s) {
-    return vector::BroadcastOp::create(b, loc, vecTy(s.getType()), s);
+  Value splat(Value s, int64_t lanes = kVL) {
+    return vector::BroadcastOp::create(b, loc, vecTy(s.getType(), lanes), s);
   }
   Value toF32(Value v) {
     Type e = getElementTypeOrSelf(v.getType());
@@ -135,21 +137,23 @@ struct Emitter {
 struct GemmSpec {
   Value numRows;
   int64_t n = 0, k = 0, kChunk = 0;
+  /// Lanes of the vectors (8, or 16 for 512-bit targets); n is a multiple.
+  int64_t lanes = kVL;
   /// A(row, kc + j) as an f32 scalar.
   std::function<Value(Value row, Value kc, Value j)> loadA;
-  /// B(kc + j, col .. col + 7) as vector<8xf32>.
+  /// B(kc + j, col .. col + lanes - 1) as vector<lanes x f32>.
   std::function<Value(Value kc, Value j, Value col)> loadB;
-  /// Initial value of C(row, col .. col + 7) as vector<8xf32>.
+  /// Initial value of C(row, col .. col + lanes - 1).
   std::function<Value(Value row, Value col)> init;
-  /// The f32 buffer and indices of C(row, col .. col + 7).
+  /// The f32 buffer and indices of C(row, col .. col + lanes - 1).
   std::function<std::pair<Value, SmallVector<Value>>(Value row, Value col)>
       indexC;
 };
 
 inline void emitGemm(Emitter &e, const GemmSpec &g) {
   OpBuilder &b = e.b;
-  int64_t nv = g.n % kNR == 0 ? kNV : 1;
-  int64_t tileCols = nv * kVL;
+  int64_t nv = g.n % (kNV * g.lanes) == 0 ? kNV : 1;
+  int64_t tileCols = nv * g.lanes;
   Value one = e.idx(1), zero = e.idx(0);
   scf::ParallelOp::create(
       b, e.loc, ValueRange{zero}, ValueRange{e.idx(g.n / tileCols)},
@@ -159,7 +163,7 @@ inline void emitGemm(Emitter &e, const GemmSpec &g) {
         Value col0 = e.mul(ivs[0], e.idx(tileCols));
         SmallVector<Value> cols;
         for (int64_t x = 0; x < nv; ++x)
-          cols.push_back(e.add(col0, e.idx(x * kVL)));
+          cols.push_back(e.add(col0, e.idx(x * g.lanes)));
         Value lastRow = e.sub(g.numRows, one);
         Value rowTiles = e.ceilDiv(g.numRows, e.idx(kMR));
         e.forLoop(0, e.idx(g.k), g.kChunk, [&](Value kc) {
@@ -173,7 +177,7 @@ inline void emitGemm(Emitter &e, const GemmSpec &g) {
             for (int64_t r = 0; r < kMR; ++r)
               for (int64_t x = 0; x < nv; ++x) {
                 auto [buf, ind] = g.indexC(rowsOfTile[r], cols[x]);
-                Value partial = e.vload(b.getF32Type(), buf, ind);
+                Value partial = e.vload(b.getF32Type(), buf, ind, g.lanes);
                 init.push_back(
                     e.select(first, g.init(rowsOfTile[r], cols[x]), partial));
               }
@@ -184,7 +188,7 @@ inline void emitGemm(Emitter &e, const GemmSpec &g) {
                     bv.push_back(g.loadB(kc, j, cols[x]));
                   SmallVector<Value> next;
                   for (int64_t r = 0; r < kMR; ++r) {
-                    Value av = e.splat(g.loadA(rowsOfTile[r], kc, j));
+                    Value av = e.splat(g.loadA(rowsOfTile[r], kc, j), g.lanes);
                     for (int64_t x = 0; x < nv; ++x)
                       next.push_back(vector::FMAOp::create(
                           b, e.loc, av, bv[x], a[r * nv + x]));

@@ -228,13 +228,14 @@ private:
     static const float kCoeffs[] = {1.0000026226043701f, 0.6930038332939148f,
                                     0.24144279956817627f, 0.052011482417583466f,
                                     0.013534121215343475f};
-    x = e.fmax(x, e.splat(e.f32(-127.0)));
+    int64_t lanes = cast<VectorType>(x.getType()).getNumElements();
+    x = e.fmax(x, splatN(lanes, e.f32(-127.0)));
     Value n = math::FloorOp::create(b, e.loc, x);
     Value f = e.fsub(x, n);
-    Value p = e.splat(e.f32(kCoeffs[4]));
+    Value p = splatN(lanes, e.f32(kCoeffs[4]));
     for (int i = 3; i >= 0; --i)
-      p = math::FmaOp::create(b, e.loc, p, f, e.splat(e.f32(kCoeffs[i])));
-    VectorType iv = VectorType::get({kVL}, b.getI32Type());
+      p = math::FmaOp::create(b, e.loc, p, f, splatN(lanes, e.f32(kCoeffs[i])));
+    VectorType iv = VectorType::get({lanes}, b.getI32Type());
     Value ni = arith::FPToSIOp::create(b, e.loc, iv, n);
     Value biased = arith::AddIOp::create(
         b, e.loc, ni,
@@ -244,7 +245,7 @@ private:
         b, e.loc, biased,
         arith::ConstantOp::create(b, e.loc,
                                   DenseElementsAttr::get(iv, int32_t(23))));
-    Value pow2n = arith::BitcastOp::create(b, e.loc, e.vecTy(f32()), bits);
+    Value pow2n = arith::BitcastOp::create(b, e.loc, vecN(lanes), bits);
     return e.fmul(p, pow2n);
   }
 
@@ -809,11 +810,16 @@ private:
 
   // Per 8 query rows at once (columns of sT): running max m, running sum l,
   // probabilities in place, and the factor alpha that rescales O.
+  /// With 512-bit vectors, 16 rows at a time: the rows past the chunks
+  /// (narrow tasks have one chunk of 8) are scratch no one reads.
   void emitOnlineSoftmax(Value nk, Value recomputeMax) {
-    Value zeroV = e.splat(e.f32(0.0));
-    Value negInfV = e.splat(negInf());
-    e.forLoop(0, e.mul(nChunks, e.idx(kVL)), kVL, [&](Value r) {
-      auto maxIf = scf::IfOp::create(b, e.loc, TypeRange{e.vecTy(f32())},
+    int64_t lanes = vl;
+    Value zeroV = splatN(lanes, e.f32(0.0));
+    Value negInfV = splatN(lanes, negInf());
+    Value rowsEnd = e.mul(e.ceilDiv(e.mul(nChunks, e.idx(kVL)), e.idx(lanes)),
+                          e.idx(lanes));
+    e.forLoop(0, rowsEnd, lanes, [&](Value r) {
+      auto maxIf = scf::IfOp::create(b, e.loc, TypeRange{vecN(lanes)},
                                      recomputeMax, /*withElse=*/true);
       {
         OpBuilder::InsertionGuard g(b);
@@ -821,14 +827,14 @@ private:
         Value m = e.forLoopIter(e.idx(0), nk, e.idx(1), {negInfV},
                                 [&](Value j, ValueRange a) {
                                   return SmallVector<Value>{rowMax(
-                                      a[0], e.vload(f32(), sT, {j, r}))};
+                                      a[0], vloadN(lanes, sT, {j, r}))};
                                 })[0];
         scf::YieldOp::create(b, e.loc, m);
         b.setInsertionPointToStart(&maxIf.getElseRegion().front());
-        scf::YieldOp::create(b, e.loc, e.vload(f32(), blockMax, {r}));
+        scf::YieldOp::create(b, e.loc, vloadN(lanes, blockMax, {r}));
       }
       Value mx = maxIf.getResult(0);
-      Value mOld = e.vload(f32(), mRow, {r});
+      Value mOld = vloadN(lanes, mRow, {r});
       Value mNew = rowMax(mOld, mx);
       Value allHidden = arith::CmpFOp::create(
           b, e.loc, arith::CmpFPredicate::OEQ, mNew, negInfV);
@@ -836,11 +842,11 @@ private:
       Value alpha = exp2(e.fsub(mOld, shift));
       Value sum = e.forLoopIter(
           e.idx(0), nk, e.idx(1), {zeroV}, [&](Value j, ValueRange a) {
-            Value p = exp2(e.fsub(e.vload(f32(), sT, {j, r}), shift));
+            Value p = exp2(e.fsub(vloadN(lanes, sT, {j, r}), shift));
             e.vstore(p, sT, {j, r});
             return SmallVector<Value>{e.fadd(a[0], p)};
           })[0];
-      Value lOld = e.vload(f32(), lRow, {r});
+      Value lOld = vloadN(lanes, lRow, {r});
       e.vstore(math::FmaOp::create(b, e.loc, lOld, alpha, sum), lRow, {r});
       e.vstore(mNew, mRow, {r});
       e.vstore(alpha, alphaRow, {r});

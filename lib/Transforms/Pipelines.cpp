@@ -59,11 +59,10 @@ void mlir::attn::buildReferencePipeline(OpPassManager &pm) {
 }
 
 void mlir::attn::buildCpuPipeline(OpPassManager &pm, int vectorBits) {
-  addTextual(pm, "func.func(attn-decompose-mha{kernels=true},"
-                 "attn-lower-sdpa-to-flash{vector-bits=" +
-                     std::to_string(vectorBits) +
-                     "}),"
-                     "canonicalize,cse");
+  std::string bits = "vector-bits=" + std::to_string(vectorBits);
+  addTextual(pm, "func.func(attn-decompose-mha{kernels=true " + bits +
+                     "},attn-lower-sdpa-to-flash{" + bits +
+                     "}),canonicalize,cse");
   addTextual(pm, kBufferize);
   // What is left of linalg (mha's projections) becomes loops.
   addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"

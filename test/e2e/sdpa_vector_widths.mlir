@@ -70,3 +70,35 @@ func.func @d20_odd(%q: tensor<1x2x61x20xf32>, %k: tensor<1x2x61x20xf32>, %v: ten
   %o = attn.sdpa %q, %k, %v : (tensor<1x2x61x20xf32>, tensor<1x2x61x20xf32>, tensor<1x2x61x24xf32>) -> tensor<1x2x61x24xf32>
   return %o : tensor<1x2x61x24xf32>
 }
+
+//--- mha_hd16_bias_residual.mlir
+// attn.mha with head size 16 (16-lane projection GEMMs at 512 bits), biases and residual, S = 13.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/mha_hd16_bias_residual.mlir --function=mha_hd16_bias_residual --check | FileCheck %s --check-prefix=MHA_HD16
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/mha_hd16_bias_residual.mlir --function=mha_hd16_bias_residual --check | FileCheck %s --check-prefix=MHA_HD16
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/mha_hd16_bias_residual.mlir --function=mha_hd16_bias_residual --check --threads=1 | FileCheck %s --check-prefix=MHA_HD16
+// MHA_HD16: result[0]: 2x13x64xf32 [
+// MHA_HD16-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @mha_hd16_bias_residual(%x: tensor<2x13x64xf32>, %wq: tensor<64x64xf32>,
+    %wk: tensor<64x64xf32>, %wv: tensor<64x64xf32>, %wo: tensor<64x64xf32>,
+    %bq: tensor<64xf32>, %bk: tensor<64xf32>, %bv: tensor<64xf32>, %bo: tensor<64xf32>)
+    -> tensor<2x13x64xf32> {
+  %y = attn.mha %x, %wq, %wk, %wv, %wo bias(%bq, %bk, %bv, %bo) {num_heads = 4 : i64, residual}
+       : (tensor<2x13x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+       -> tensor<2x13x64xf32>
+  return %y : tensor<2x13x64xf32>
+}
+
+//--- mha_hd8_f16.mlir
+// attn.mha with head size 8 (the head projections keep 8 lanes, the output projection takes 16), causal, f16.
+// RUN: env ATTN_CPU_VECTOR_BITS=256 attn-run %t/mha_hd8_f16.mlir --function=mha_hd8_f16 --check | FileCheck %s --check-prefix=MHA_HD8
+// RUN: env ATTN_CPU_VECTOR_BITS=512 attn-run %t/mha_hd8_f16.mlir --function=mha_hd8_f16 --check | FileCheck %s --check-prefix=MHA_HD8
+// MHA_HD8: result[0]: 1x9x32xf16 [
+// MHA_HD8-NEXT: max_abs_err={{.*}} max_rel_err={{.*}} check=pass
+func.func @mha_hd8_f16(%x: tensor<1x9x32xf16>, %wq: tensor<32x32xf16>,
+    %wk: tensor<32x32xf16>, %wv: tensor<32x32xf16>, %wo: tensor<32x32xf16>)
+    -> tensor<1x9x32xf16> {
+  %y = attn.mha %x, %wq, %wk, %wv, %wo {num_heads = 4 : i64, causal}
+       : (tensor<1x9x32xf16>, tensor<32x32xf16>, tensor<32x32xf16>, tensor<32x32xf16>, tensor<32x32xf16>)
+       -> tensor<1x9x32xf16>
+  return %y : tensor<1x9x32xf16>
+}

@@ -23,6 +23,10 @@ def AttnDecomposeMha : Pass<"attn-decompose-mha", "func::FuncOp"> {
   let options = [
     Option<"kernels", "kernels", "bool", /*default=*/"false",
            "Emit the projections as vector micro-kernels (fast) instead of linalg.generic (reference)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Vector width of the projection micro-kernels (kernels=true): "
+           "256 or 512 (16 lanes where the head size, or the model width "
+           "for the output projection, is a multiple of 16)">,
   ];
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect",
                            "arith::ArithDialect", "scf::SCFDialect",
