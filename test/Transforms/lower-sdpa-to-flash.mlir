@@ -33,11 +33,9 @@
 // RUN:   | FileCheck %s --check-prefix=ERR-BITS
 // ERR-BITS: attn-opt: error: {{.*}}: attn-lower-sdpa-to-flash: vector-bits must be 256 or 512
 // VB512-LABEL: func.func @sdpa_f32
-// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
-// VB512-COUNT-12:  vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
-// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
-// VB512-COUNT-12:  vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
-// VB512:         %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
+// (scores: whole tiles, the shifted last tile, the clamped short block;
+// values: two tiles)
+// VB512-COUNT-5: %{{.*}}:12 = scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
 // VB512-NOT:     :12 = scf.for
 // VB512-LABEL: func.func @sdpa_gqa
 
@@ -146,6 +144,23 @@
 // a max without NaN semantics (plain vmaxps; a NaN score still reaches the
 // result through exp2, whose clamp below keeps them).
 // CHECK:               arith.maximumf %{{.*}}, %[[S]]#0 fastmath<nnan,nsz> : vector<8xf32>
+//
+// Those were the whole tiles of 6 keys (consecutive key rows). When nk is
+// not a multiple of 6, one more tile ends at the block's last key (keys
+// nk - 6 .. nk - 1, still consecutive: it recomputes a few scores); a block
+// shorter than one tile clamps its keys to the last one instead.
+// CHECK:             %[[PART:.*]] = arith.cmpi slt, %{{.*}}, %[[NK]] : index
+// CHECK:             %[[TSHIFT:.*]] = arith.andi %[[PART]], %{{.*}} : i1
+// CHECK-NEXT:        scf.if %[[TSHIFT]] {
+// CHECK-NEXT:          %[[TJ0:.*]] = arith.subi %[[NK]], %{{.*}} : index
+// CHECK-NOT:           arith.minsi
+// CHECK:               %{{.*}}:12 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{(%[^,]+ = %[^,]+, ){11}%[^)]+}}) -> ({{(vector<8xf32>, ){11}vector<8xf32>}}) {
+// CHECK-COUNT-12:        vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK:             %[[TINY:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:        scf.if %[[TINY]] {
+// CHECK:               arith.minsi %{{.*}}, %{{.*}} : index
+// CHECK:               %{{.*}}:12 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{(%[^,]+ = %[^,]+, ){11}%[^)]+}}) -> ({{(vector<8xf32>, ){11}vector<8xf32>}}) {
+// CHECK-COUNT-12:        vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>
 //
 // Online softmax, 8 query rows (columns of sT) at a time: the block maximum
 // (recomputed by a pass over sT only for biased blocks and narrow tasks) ...
@@ -480,6 +495,11 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:            scf.if %[[TVIS]] {
 // CHECK:                   :12 = scf.for
 // CHECK-COUNT-12:        vector.fma
+// (The shifted last tile and the short-block tile: the same kernel.)
+// CHECK:                   :12 = scf.for
+// CHECK-COUNT-12:        vector.fma
+// CHECK:                   :12 = scf.for
+// CHECK-COUNT-12:        vector.fma
 // Bias only if the block's last key lies past minI + Sk - Sq (the diagonal).
 // CHECK:               %[[NK1:.*]] = arith.subi %[[NK]], %{{.*}} : index
 // CHECK-NEXT:          %[[LASTK:.*]] = arith.addi %[[K0]], %[[NK1]] : index
@@ -608,6 +628,10 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        %[[LAST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48xi32>
 // CHECK:             scf.for
+// CHECK:               :12 = scf.for
+// CHECK-COUNT-12:        vector.fma
+// CHECK:               :12 = scf.for
+// CHECK-COUNT-12:        vector.fma
 // CHECK:               :12 = scf.for
 // CHECK-COUNT-12:        vector.fma
 // CHECK:               vector.load %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
