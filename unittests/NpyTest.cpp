@@ -228,7 +228,7 @@ TEST(Npy, ReadsNumpyBoolVersion3) {
   ASSERT_TRUE(parseNpy(kNumpyBoolV3, sizeof kNumpyBoolV3, a, err)) << err;
   EXPECT_EQ(a.type, ElemType::I1);
   EXPECT_EQ(a.shape, (std::vector<int64_t>{2, 2}));
-  EXPECT_EQ(a.data, (std::vector<uint8_t>{1, 0, 0, 1}));
+  EXPECT_EQ(a.data, (ByteBuffer{1, 0, 0, 1}));
 }
 
 TEST(Npy, ReadsNumpyU2ScalarAsBf16) {
@@ -349,7 +349,7 @@ TEST(Npy, BoolsAreNormalized) {
   bytes = makeNpy(dictFor("|b1", "(3,)"), {0, 7, 1});
   NDArray b;
   ASSERT_TRUE(parseNpy(bytes.data(), bytes.size(), b, err)) << err;
-  EXPECT_EQ(b.data, (std::vector<uint8_t>{0, 1, 1}));
+  EXPECT_EQ(b.data, (ByteBuffer{0, 1, 1}));
 }
 
 //===----------------------------------------------------------------------===//

@@ -201,7 +201,7 @@ bool NDArray::allocate(ElemType t, const std::vector<int64_t> &newShape,
   uint64_t bytes;
   if (!checkTensorSize(t, newShape, bytes, err, maxBytes))
     return false;
-  std::vector<uint8_t> buf;
+  ByteBuffer buf;
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
   try {
     buf.assign(size_t(bytes), 0);

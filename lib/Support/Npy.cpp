@@ -450,7 +450,7 @@ bool readNpy(const std::string &path, NDArray &out, std::string &err) {
   }
   // Header + payload; anything larger is rejected by the header check anyway.
   const uint64_t maxFile = kMaxPayloadBytes + (uint64_t(1) << 20);
-  std::vector<uint8_t> buf;
+  ByteBuffer buf;
   bool ok = true;
   std::string ioErr;
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
