@@ -64,6 +64,16 @@ constexpr int64_t kDecodePrefetch = 8;
 constexpr int64_t kPrefetchKeyBlocks = 4;
 constexpr int64_t kPrefetchLocality = 3;
 
+/// Shuffle masks of two 8-lane vectors x, y (lanes of y numbered 8..15) for
+/// the 8x8 transpose and the 8-way horizontal sum: interleave 32-bit
+/// elements (unpack ps), 64-bit pairs (unpack pd), 128-bit halves.
+constexpr int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
+constexpr int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
+constexpr int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
+constexpr int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
+constexpr int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
+constexpr int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
+
 class FlashLowering {
 public:
   FlashLowering(OpBuilder &b, SdpaOp op, int64_t blockQ, int64_t blockK,
@@ -466,36 +476,31 @@ private:
     });
   }
 
+  Value shuffle(Value x, Value y, ArrayRef<int64_t> mask) {
+    return vector::ShuffleOp::create(b, e.loc, x, y, mask).getResult();
+  }
+
   /// 8x8 transpose of rows[0..7] (vector<8xf32> each): result y holds
   /// element y of every row. Three rounds of 8 shuffles (unpack ps, unpack
   /// pd, 128-bit halves).
   SmallVector<Value> transpose8(ArrayRef<Value> rows) {
-    auto shuf = [&](Value x, Value y, ArrayRef<int64_t> m) {
-      return vector::ShuffleOp::create(b, e.loc, x, y, m).getResult();
-    };
-    static const int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
-    static const int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
-    static const int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
-    static const int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
-    static const int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
-    static const int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
     // t[2p] = rows 2p, 2p+1 interleaved, columns (0, 1 | 4, 5); t[2p+1]:
     // columns (2, 3 | 6, 7).
     SmallVector<Value> t, u(8), out(8);
     for (int p = 0; p < 4; ++p) {
-      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kLoPs));
-      t.push_back(shuf(rows[2 * p], rows[2 * p + 1], kHiPs));
+      t.push_back(shuffle(rows[2 * p], rows[2 * p + 1], kLoPs));
+      t.push_back(shuffle(rows[2 * p], rows[2 * p + 1], kHiPs));
     }
     // u[4h + s]: rows 4h..4h+3 of columns (s | s + 4).
     for (int hh = 0; hh < 2; ++hh)
       for (int s2 = 0; s2 < 2; ++s2) {
         Value a = t[4 * hh + s2], c = t[4 * hh + 2 + s2];
-        u[4 * hh + 2 * s2] = shuf(a, c, kLoPd);
-        u[4 * hh + 2 * s2 + 1] = shuf(a, c, kHiPd);
+        u[4 * hh + 2 * s2] = shuffle(a, c, kLoPd);
+        u[4 * hh + 2 * s2 + 1] = shuffle(a, c, kHiPd);
       }
     for (int s = 0; s < 4; ++s) {
-      out[s] = shuf(u[s], u[4 + s], kLo128);
-      out[s + 4] = shuf(u[s], u[4 + s], kHi128);
+      out[s] = shuffle(u[s], u[4 + s], kLo128);
+      out[s + 4] = shuffle(u[s], u[4 + s], kHi128);
     }
     return out;
   }
@@ -1038,19 +1043,10 @@ private:
   /// (unpack/add in three rounds, 21 shuffles and adds instead of 8 separate
   /// horizontal reductions).
   Value sum8(ArrayRef<Value> a) {
-    auto shuf = [&](Value x, Value y, ArrayRef<int64_t> m) {
-      return vector::ShuffleOp::create(b, e.loc, x, y, m).getResult();
-    };
     auto round = [&](Value x, Value y, ArrayRef<int64_t> lo,
                      ArrayRef<int64_t> hi) {
-      return e.fadd(shuf(x, y, lo), shuf(x, y, hi));
+      return e.fadd(shuffle(x, y, lo), shuffle(x, y, hi));
     };
-    static const int64_t kLoPs[] = {0, 8, 1, 9, 4, 12, 5, 13};
-    static const int64_t kHiPs[] = {2, 10, 3, 11, 6, 14, 7, 15};
-    static const int64_t kLoPd[] = {0, 1, 8, 9, 4, 5, 12, 13};
-    static const int64_t kHiPd[] = {2, 3, 10, 11, 6, 7, 14, 15};
-    static const int64_t kLo128[] = {0, 1, 2, 3, 8, 9, 10, 11};
-    static const int64_t kHi128[] = {4, 5, 6, 7, 12, 13, 14, 15};
     SmallVector<Value> u;
     for (int i = 0; i < 8; i += 2)
       u.push_back(round(a[i], a[i + 1], kLoPs, kHiPs));
