@@ -28,10 +28,6 @@ struct DimRef {
   bool isStatic() const { return !ShapedType::isDynamic(size()); }
 };
 
-std::string sizeStr(int64_t s) {
-  return ShapedType::isDynamic(s) ? std::string("?") : std::to_string(s);
-}
-
 /// Collects the checks of one op and reports the first failure.
 class Checker {
 public:
