@@ -915,11 +915,9 @@ bool mlir::attn::lowerToText(ModuleOp module, StringRef pipeline,
                              std::string &out, std::string &err,
                              StringRef gpuChip) {
   // The lowering as the host's JIT would run it.
-  std::string host;
-  for (auto &f : llvm::sys::getHostCPUFeatures())
-    host += (f.second ? "+" : "-") + f.first().str() + ",";
-  auto lowered =
-      lowerClone(module, pipeline, err, gpuChip, cpuVectorBitsFor(host));
+  auto lowered = lowerClone(
+      module, pipeline, err, gpuChip,
+      cpuVectorBitsFor(llvm::sys::getHostCPUFeatures().lookup("avx512f")));
   if (!lowered)
     return false;
   out.clear();
@@ -933,7 +931,8 @@ mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
                           const AotOptions &opts, llvm::TargetMachine &tm,
                           llvm::LLVMContext &llvmCtx, std::string &err) {
   auto lowered = lowerClone(module, opts.pipeline, err, opts.gpuChip,
-                            cpuVectorBitsFor(tm.getTargetFeatureString()));
+                            cpuVectorBitsFor(tm.getMCSubtargetInfo()->checkFeatures(
+                                "+avx512f")));
   if (!lowered)
     return nullptr;
   // The device entries call the launcher that the lowering recorded on the

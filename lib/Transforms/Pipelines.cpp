@@ -92,16 +92,14 @@ void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
   addTextual(pm, "attn-verify-gpu-binary");
 }
 
-int mlir::attn::cpuVectorBitsFor(StringRef targetFeatures) {
+int mlir::attn::cpuVectorBitsFor(bool targetHasAvx512f) {
   if (const char *env = std::getenv("ATTN_CPU_VECTOR_BITS")) {
     if (StringRef(env) == "256")
       return 256;
     if (StringRef(env) == "512")
       return 512;
   }
-  SmallVector<StringRef> features;
-  targetFeatures.split(features, ',', -1, /*KeepEmpty=*/false);
-  return llvm::is_contained(features, "+avx512f") ? 512 : 256;
+  return targetHasAvx512f ? 512 : 256;
 }
 
 bool mlir::attn::buildPipelineByName(StringRef name, OpPassManager &pm,

@@ -41,11 +41,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
 /// OpenMP threads) from attn ops on tensors down to the LLVM dialect.
 void buildCpuPipeline(OpPassManager &pm, int vectorBits = 256);
 
-/// The micro-kernel vector width for a target with these LLVM features
-/// ("+avx512f,..." as TargetMachine::getTargetFeatureString gives them): 512
-/// where AVX-512F is on, else 256. ATTN_CPU_VECTOR_BITS=256 or 512 in the
-/// environment overrides it (tests run both widths on one machine).
-int cpuVectorBitsFor(StringRef targetFeatures);
+/// The micro-kernel vector width for a target CPU: 512 where it has AVX-512F
+/// (whether named in --features or implied by the CPU: ask the subtarget),
+/// else 256. ATTN_CPU_VECTOR_BITS=256 or 512 in the environment overrides
+/// it (tests run both widths on one machine).
+int cpuVectorBitsFor(bool targetHasAvx512f);
 
 /// Options of --attn-nvvm-pipeline.
 struct NvvmPipelineOptions : public PassPipelineOptions<NvvmPipelineOptions> {
