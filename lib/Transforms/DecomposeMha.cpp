@@ -85,7 +85,7 @@ private:
         .getResult();
   }
 
-  /// Vector of 8 f32 from a rank-1 bias at `col` (zero if no bias).
+  /// Vector of `lanes` f32 from a rank-1 bias at `col` (zero if no bias).
   Value biasVector(Emitter &e, Value biasBuf, Value col, int64_t lanes) {
     if (!biasBuf)
       return e.splat(e.f32(0.0), lanes);

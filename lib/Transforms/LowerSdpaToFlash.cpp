@@ -9,9 +9,11 @@
 //       are never visited)
 //       pack K block transposed into Kt              (D x BK)
 //       S = Qs . Kt        6x16 register-tiled vector.fma micro-kernel
+//                          (vector-bits=512: 12 keys x 16 rows)
 //       bias only where needed: partial block, causal diagonal, mask
 //       online softmax per row: running max m, running sum l, rescale O
 //       O += P . V         6x16 register-tiled vector.fma micro-kernel
+//                          (vector-bits=512: 6 rows x 32 columns)
 //     O / l -> result (0 for fully hidden rows)
 //
 // Nothing of size Sq x Sk exists: per task, S is BQ x BK. The op's tensors are
@@ -838,10 +840,10 @@ private:
     });
   }
 
-  // Per 8 query rows at once (columns of sT): running max m, running sum l,
-  // probabilities in place, and the factor alpha that rescales O.
-  /// With 512-bit vectors, 16 rows at a time: the rows past the chunks
-  /// (narrow tasks have one chunk of 8) are scratch no one reads.
+  // Per 8 query rows at once (columns of sT; with 512-bit vectors 16, and
+  // rows past the chunks -- narrow tasks have one chunk of 8 -- are scratch
+  // no one reads): running max m, running sum l, probabilities in place,
+  // and the factor alpha that rescales O.
   void emitOnlineSoftmax(Value nk, Value recomputeMax) {
     int64_t lanes = vl;
     Value zeroV = splatN(lanes, e.f32(0.0));
