@@ -10,8 +10,10 @@
 //       pack K block transposed into Kt              (D x BK)
 //       S = Qs . Kt        6x16 register-tiled vector.fma micro-kernel
 //                          (vector-bits=512: 12 keys x 16 rows)
-//       bias only where needed: partial block, causal diagonal, mask
+//       causal: tiles past the diagonal are not computed (-inf), tiles
+//         crossing it masked in registers; masks added after the scores
 //       online softmax per row: running max m, running sum l, rescale O
+//         (causal: each 8 rows' keys end at their last visible one)
 //       O += P . V         6x16 register-tiled vector.fma micro-kernel
 //                          (vector-bits=512: 6 rows x 32 columns)
 //     O / l -> result (0 for fully hidden rows)
@@ -302,8 +304,11 @@ private:
       kF = alloc({bk, d});
       vF = alloc({bk, dvp});
     }
-    if (op.getCausal())
+    if (op.getCausal()) {
       lastKey = alloc({bq}, b.getI32Type());
+      groupLastMax = alloc({bq / kVL}, b.getI32Type());
+      groupLastMin = alloc({bq / kVL}, b.getI32Type());
+    }
 
     Value zero = e.f32(0.0), zeroV = e.splat(zero);
     Value negInfV = e.splat(negInf());
@@ -390,6 +395,18 @@ private:
         e.store(arith::IndexCastOp::create(b, e.loc, b.getI32Type(), last),
                 lastKey, {r});
       });
+      // Per group of 8 rows: the last key any of them sees, and the last
+      // key all of them see (kernels test tiles against these, not rows).
+      e.forLoop(0, e.idx(bq), kVL, [&](Value r) {
+        Value lk = vector::LoadOp::create(b, e.loc, iv, lastKey, ValueRange{r});
+        Value g = e.div(r, e.idx(kVL));
+        e.store(vector::ReductionOp::create(b, e.loc,
+                                            vector::CombiningKind::MAXSI, lk),
+                groupLastMax, {g});
+        e.store(vector::ReductionOp::create(b, e.loc,
+                                            vector::CombiningKind::MINSI, lk),
+                groupLastMin, {g});
+      });
     }
 
     // Keys beyond the last visible one of the block are never visited.
@@ -462,9 +479,9 @@ private:
                            arith::DivFOp::create(b, e.loc, one, l));
       // Whole vectors, then the scalar rest of Dv.
       int64_t dvVec = dv / kVL * kVL;
-      Value invV = e.splat(inv);
+      Value ikNV = e.splat(inv);
       for (int64_t c = 0; c < dvVec; c += kVL) {
-        Value x = e.fmul(e.vload(f32(), ot, {r, e.idx(c)}), invV);
+        Value x = e.fmul(e.vload(f32(), ot, {r, e.idx(c)}), ikNV);
         if (!elem.isF32())
           x = arith::TruncFOp::create(b, e.loc, e.vecTy(elem), x);
         e.vstore(x, out, {bi, h, i, e.idx(c)});
@@ -600,9 +617,10 @@ private:
               [&](Value r) { e.vstore(negInfV, blockMax, {r}); });
     emitScoresKernel(k0, nk);
 
-    // Bias only where some pair may be hidden or biased: the causal diagonal
-    // and masks. Biased blocks (and the narrow kernels, which do not track
-    // the maximum) recompute the row maxima in the softmax.
+    // Masks are added after the scores, and the row maxima recomputed in
+    // the softmax (as for the narrow kernels, which do not track them).
+    // Causal: the score tiles mask the diagonal themselves, except the
+    // narrow dot-product kernel, whose diagonal blocks get the bias pass.
     Value recomputeMax = narrow;
     if (mask) {
       emitBias(k0, nk);
@@ -611,11 +629,11 @@ private:
       Value lastKeyOfBlock = e.add(k0, e.sub(nk, e.idx(1)));
       Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKeyOfBlock,
                          e.add(minI, causalOffset));
-      e.ifThen(diag, [&] { emitBias(k0, nk); });
-      recomputeMax = arith::OrIOp::create(b, e.loc, recomputeMax, diag);
+      e.ifThen(arith::AndIOp::create(b, e.loc, diag, narrow),
+               [&] { emitBias(k0, nk); });
     }
 
-    emitOnlineSoftmax(nk, recomputeMax);
+    emitOnlineSoftmax(k0, nk, recomputeMax);
     emitValueKernel(k0, nk);
   }
 
@@ -732,71 +750,113 @@ private:
              [&] { keyTile(e.idx(0), true); });
   }
 
+  /// Causal: the last key any (`anyRow`) or every row of the rows
+  /// [row0, row0 + n) sees, n a multiple of 8 (row0 too), as an i32.
+  Value lastKeyOfRows(Value row0, int64_t n, bool anyRow) {
+    Value g0 = e.div(row0, e.idx(kVL));
+    Value groups = anyRow ? groupLastMax : groupLastMin;
+    Value last = e.load(groups, {g0});
+    for (int64_t x = 1; x < n / kVL; ++x) {
+      Value lx = e.load(groups, {e.add(g0, e.idx(x))});
+      last = anyRow ? e.maxS(last, lx) : e.minS(last, lx);
+    }
+    return last;
+  }
+
   /// One row of score tiles: keys `keys` (rows j0.. of sT) against every
   /// 16-row tile of the block's queries.
   void emitScoreTileRow(Value k0, Value j0, ArrayRef<Value> keys,
                         int64_t vecsPerTile, Value numQTiles, int64_t lanes) {
     int64_t keysPerTile = keys.size();
     int64_t rowsPerTile = vecsPerTile * lanes;
-    {
-      e.forLoop(0, numQTiles, 1, [&](Value qtile) {
-        Value col0 = e.mul(qtile, e.idx(rowsPerTile));
-        OpBuilder::InsertionGuard g(b);
-        if (op.getCausal()) {
-          // Causal: a tile whose first key lies past the last visible key of
-          // all its rows is skipped; it is on the diagonal, so the bias step
-          // writes -inf over it and the row maxima are recomputed.
-          VectorType iv = VectorType::get({kVL}, b.getI32Type());
-          Value last = vector::LoadOp::create(b, e.loc, iv, lastKey,
-                                              ValueRange{col0});
-          for (int64_t x = 1; x < rowsPerTile / kVL; ++x)
-            last = arith::MaxSIOp::create(
-                b, e.loc, last,
-                vector::LoadOp::create(b, e.loc, iv, lastKey,
-                                       ValueRange{e.add(col0, e.idx(x * kVL))}));
-          Value tileLast = vector::ReductionOp::create(
-              b, e.loc, vector::CombiningKind::MAXSI, last);
-          Value firstKey = arith::IndexCastOp::create(
-              b, e.loc, b.getI32Type(), e.add(k0, j0));
-          auto ifOp = scf::IfOp::create(
-              b, e.loc,
-              arith::CmpIOp::create(b, e.loc, arith::CmpIPredicate::sle,
-                                    firstKey, tileLast),
-              /*withElse=*/false);
-          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-        }
-        SmallVector<Value> init(keysPerTile * vecsPerTile,
-                                splatN(lanes, e.f32(0.0)));
-        SmallVector<Value> acc = e.forLoopIter(
-            e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
-              SmallVector<Value> qv;
-              for (int64_t x = 0; x < vecsPerTile; ++x)
-                qv.push_back(
-                    vloadN(lanes, qT, {c, e.add(col0, e.idx(x * lanes))}));
-              SmallVector<Value> next;
-              for (int64_t r = 0; r < keysPerTile; ++r) {
-                Value kv = splatN(lanes, keyElement(keys[r], c));
-                for (int64_t x = 0; x < vecsPerTile; ++x)
-                  next.push_back(vector::FMAOp::create(
-                      b, e.loc, kv, qv[x], a[r * vecsPerTile + x]));
-              }
-              return next;
-            });
+    Type i32 = b.getI32Type();
+    e.forLoop(0, numQTiles, 1, [&](Value qtile) {
+      Value col0 = e.mul(qtile, e.idx(rowsPerTile));
+      auto storeTile = [&](ArrayRef<Value> acc) {
         for (int64_t r = 0; r < keysPerTile; ++r)
           for (int64_t x = 0; x < vecsPerTile; ++x)
             e.vstore(acc[r * vecsPerTile + x], sT,
                      {e.add(j0, e.idx(r)), e.add(col0, e.idx(x * lanes))});
-        // Row maxima over the tile's keys (clamped duplicates included:
-        // they repeat a valid key's score).
-        for (int64_t x = 0; x < vecsPerTile; ++x) {
-          Value col = e.add(col0, e.idx(x * lanes));
-          Value m = vloadN(lanes, blockMax, {col});
-          for (int64_t r = 0; r < keysPerTile; ++r)
-            m = rowMax(m, acc[r * vecsPerTile + x]);
-          e.vstore(m, blockMax, {col});
+      };
+      OpBuilder::InsertionGuard g(b);
+      Value firstKey, tileMin;
+      if (op.getCausal()) {
+        // Causal: a tile whose first key lies past the last visible key of
+        // all its rows is not computed; its scores are -inf.
+        firstKey = arith::IndexCastOp::create(b, e.loc, i32, e.add(k0, j0));
+        tileMin = lastKeyOfRows(col0, rowsPerTile, /*anyRow=*/false);
+        Value visible = e.cmp(arith::CmpIPredicate::sle, firstKey,
+                              lastKeyOfRows(col0, rowsPerTile, true));
+        auto ifOp = scf::IfOp::create(b, e.loc, visible, /*withElse=*/true);
+        b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+        storeTile(SmallVector<Value>(keysPerTile * vecsPerTile,
+                                     splatN(lanes, negInf())));
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      }
+      SmallVector<Value> init(keysPerTile * vecsPerTile,
+                              splatN(lanes, e.f32(0.0)));
+      SmallVector<Value> acc = e.forLoopIter(
+          e.idx(0), e.idx(d), e.idx(1), init, [&](Value c, ValueRange a) {
+            SmallVector<Value> qv;
+            for (int64_t x = 0; x < vecsPerTile; ++x)
+              qv.push_back(
+                  vloadN(lanes, qT, {c, e.add(col0, e.idx(x * lanes))}));
+            SmallVector<Value> next;
+            for (int64_t r = 0; r < keysPerTile; ++r) {
+              Value kv = splatN(lanes, keyElement(keys[r], c));
+              for (int64_t x = 0; x < vecsPerTile; ++x)
+                next.push_back(vector::FMAOp::create(b, e.loc, kv, qv[x],
+                                                     a[r * vecsPerTile + x]));
+            }
+            return next;
+          });
+      if (op.getCausal()) {
+        // A tile crossing the diagonal (some key past some row's last) is
+        // masked here, before the stores and the row maxima: the blocks on
+        // the diagonal need no separate bias pass and no second pass for
+        // their maxima.
+        Value lastTileKey = arith::IndexCastOp::create(
+            b, e.loc, i32, e.add(k0, e.add(j0, e.idx(keysPerTile - 1))));
+        SmallVector<Type> types(acc.size(), vecN(lanes));
+        auto maskIf = scf::IfOp::create(
+            b, e.loc, types,
+            e.cmp(arith::CmpIPredicate::sgt, lastTileKey, tileMin),
+            /*withElse=*/true);
+        OpBuilder::InsertionGuard mg(b);
+        b.setInsertionPointToStart(&maskIf.getThenRegion().front());
+        VectorType iv = VectorType::get({lanes}, i32);
+        SmallVector<Value> last;
+        for (int64_t x = 0; x < vecsPerTile; ++x)
+          last.push_back(vector::LoadOp::create(
+              b, e.loc, iv, lastKey,
+              ValueRange{e.add(col0, e.idx(x * lanes))}));
+        Value negInfV = splatN(lanes, negInf());
+        SmallVector<Value> masked;
+        for (int64_t r = 0; r < keysPerTile; ++r) {
+          Value key = arith::IndexCastOp::create(
+              b, e.loc, i32, e.add(k0, e.add(j0, e.idx(r))));
+          Value keyV = vector::BroadcastOp::create(b, e.loc, iv, key);
+          for (int64_t x = 0; x < vecsPerTile; ++x)
+            masked.push_back(e.select(
+                e.cmp(arith::CmpIPredicate::sle, keyV, last[x]),
+                acc[r * vecsPerTile + x], negInfV));
         }
-      });
-    }
+        scf::YieldOp::create(b, e.loc, masked);
+        b.setInsertionPointToStart(&maskIf.getElseRegion().front());
+        scf::YieldOp::create(b, e.loc, acc);
+        acc.assign(maskIf.getResults().begin(), maskIf.getResults().end());
+      }
+      storeTile(acc);
+      // Row maxima over the tile's keys (clamped duplicates included:
+      // they repeat a valid key's score).
+      for (int64_t x = 0; x < vecsPerTile; ++x) {
+        Value col = e.add(col0, e.idx(x * lanes));
+        Value m = vloadN(lanes, blockMax, {col});
+        for (int64_t r = 0; r < keysPerTile; ++r)
+          m = rowMax(m, acc[r * vecsPerTile + x]);
+        e.vstore(m, blockMax, {col});
+      }
+    });
   }
 
   // Causal: sT[j][r] = -inf where k0 + j > lastKey[r]. Masks: i1 false ->
@@ -804,7 +864,11 @@ private:
   void emitBias(Value k0, Value nk) {
     Value negInfV = e.splat(negInf());
     if (op.getCausal()) {
+      // (The wide score tiles have masked the diagonal already.)
       VectorType iv = VectorType::get({kVL}, b.getI32Type());
+      auto narrowIf = scf::IfOp::create(b, e.loc, narrow, /*withElse=*/false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&narrowIf.getThenRegion().front());
       e.forLoop(0, nk, 1, [&](Value j) {
         Value key = arith::IndexCastOp::create(b, e.loc, b.getI32Type(),
                                                e.add(k0, j));
@@ -844,19 +908,30 @@ private:
   // rows past the chunks -- narrow tasks have one chunk of 8 -- are scratch
   // no one reads): running max m, running sum l, probabilities in place,
   // and the factor alpha that rescales O.
-  void emitOnlineSoftmax(Value nk, Value recomputeMax) {
+  void emitOnlineSoftmax(Value k0, Value nk, Value recomputeMax) {
     int64_t lanes = vl;
     Value zeroV = splatN(lanes, e.f32(0.0));
     Value negInfV = splatN(lanes, negInf());
     Value rowsEnd = e.mul(e.ceilDiv(e.mul(nChunks, e.idx(kVL)), e.idx(lanes)),
                           e.idx(lanes));
     e.forLoop(0, rowsEnd, lanes, [&](Value r) {
+      // Causal: keys past the last one any of these rows sees have p = 0;
+      // only their zeros are stored (the value kernel's 6-row tiles may read
+      // a few of them).
+      Value jEnd = nk;
+      if (op.getCausal()) {
+        Value last = arith::IndexCastOp::create(
+            b, e.loc, b.getIndexType(), lastKeyOfRows(r, lanes, true));
+        jEnd = e.maxS(e.idx(0), e.minS(nk, e.sub(e.add(last, e.idx(1)), k0)));
+        e.forLoop(jEnd, nk, e.idx(1),
+                  [&](Value j) { e.vstore(zeroV, sT, {j, r}); });
+      }
       auto maxIf = scf::IfOp::create(b, e.loc, TypeRange{vecN(lanes)},
                                      recomputeMax, /*withElse=*/true);
       {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(&maxIf.getThenRegion().front());
-        Value m = e.forLoopIter(e.idx(0), nk, e.idx(1), {negInfV},
+        Value m = e.forLoopIter(e.idx(0), jEnd, e.idx(1), {negInfV},
                                 [&](Value j, ValueRange a) {
                                   return SmallVector<Value>{rowMax(
                                       a[0], vloadN(lanes, sT, {j, r}))};
@@ -873,7 +948,7 @@ private:
       Value shift = e.select(allHidden, zeroV, mNew);
       Value alpha = exp2(e.fsub(mOld, shift));
       Value sum = e.forLoopIter(
-          e.idx(0), nk, e.idx(1), {zeroV}, [&](Value j, ValueRange a) {
+          e.idx(0), jEnd, e.idx(1), {zeroV}, [&](Value j, ValueRange a) {
             Value p = exp2(e.fsub(vloadN(lanes, sT, {j, r}), shift));
             e.vstore(p, sT, {j, r});
             return SmallVector<Value>{e.fadd(a[0], p)};
@@ -1283,6 +1358,7 @@ private:
   // Per task.
   Value bi, hk, r0, nrows, nQTiles, nRowTiles, nChunks, minI, narrow;
   Value qT, qR, ot, sT, mRow, lRow, alphaRow, blockMax, lastKey, kF, vF;
+  Value groupLastMax, groupLastMin;
   Value taskKbBegin;
   // Next-task prefetch plan (planNextTaskPrefetch).
   Value pfB, pfHk, pfR0, pfKeyBegin, pfQEnd, pfOEnd, pfKEnd, pfVEnd, pfPerStep;

@@ -410,6 +410,8 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        %[[LAST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48xi32>
+// CHECK-NEXT:        %[[GMAX:.*]] = memref.alloca() {alignment = 64 : i64} : memref<6xi32>
+// CHECK-NEXT:        %[[GMIN:.*]] = memref.alloca() {alignment = 64 : i64} : memref<6xi32>
 // Q packed as in @sdpa_f32.
 // CHECK:                 vector.store %{{.*}}, %[[QT]]
 // lastKey[r] = i + Sk - Sq; rows past the block: INT32_MIN (no key), so
@@ -423,6 +425,15 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK:               %[[LK:.*]] = arith.addi %[[I]], %[[OFF]] : index
 // CHECK-NEXT:          %[[LK32:.*]] = arith.index_cast %[[LK]] : index to i32
 // CHECK-NEXT:          memref.store %[[LK32]], %[[LAST]][%[[PR]]] : memref<48xi32>
+// Per group of 8 rows: the largest and the smallest last key (what tiles
+// are tested against).
+// CHECK:             scf.for %[[GR:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT:          %[[GLK:.*]] = vector.load %[[LAST]][%[[GR]]] : memref<48xi32>, vector<8xi32>
+// CHECK:               %[[GI:.*]] = arith.divui %[[GR]], %{{.*}} : index
+// CHECK-NEXT:          %[[GHI:.*]] = vector.reduction <maxsi>, %[[GLK]] : vector<8xi32> into i32
+// CHECK-NEXT:          memref.store %[[GHI]], %[[GMAX]][%[[GI]]] : memref<6xi32>
+// CHECK-NEXT:          %[[GLO:.*]] = vector.reduction <minsi>, %[[GLK]] : vector<8xi32> into i32
+// CHECK-NEXT:          memref.store %[[GLO]], %[[GMIN]][%[[GI]]] : memref<6xi32>
 // Query indices of the block span [minI, maxI] (all of [0, Sq) when the block
 // covers more than one head).
 // CHECK:             %[[LASTROW:.*]] = arith.addi %[[R0]], %{{.*}} : index
@@ -484,44 +495,79 @@ func.func @sdpa_gqa(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>,
 // CHECK-NEXT:          %[[K0:.*]] = arith.muli %[[KBLK]], %{{.*}} : index
 // CHECK:               %[[REST:.*]] = arith.subi %[[KEND]], %[[K0]] : index
 // CHECK-NEXT:          %[[NK:.*]] = arith.minsi %{{.*}}, %[[REST]] : index
-// A score tile (6 keys x 16 rows) whose first key lies past the last
-// visible key of all its rows is skipped (the diagonal's bias writes -inf
-// over it).
-// CHECK:                 vector.load %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
-// CHECK:                 %[[TLAST:.*]] = vector.reduction <maxsi>, %{{.*}} : vector<8xi32> into i32
-// CHECK-NEXT:            %[[TK0:.*]] = arith.addi %[[K0]], %{{.*}} : index
-// CHECK-NEXT:            %[[TK032:.*]] = arith.index_cast %[[TK0]] : index to i32
-// CHECK-NEXT:            %[[TVIS:.*]] = arith.cmpi sle, %[[TK032]], %[[TLAST]] : i32
+// A score tile (6 keys x 16 rows, two groups of 8) whose first key lies
+// past the last key any of its rows sees is not computed: its scores are
+// -inf (else branch). A computed tile whose last key lies past the last key
+// of one of its rows (the diagonal) is masked before the stores and the row
+// maxima: no bias pass, no second pass for the maxima.
+// CHECK:                 %[[TMIN0:.*]] = memref.load %[[GMIN]][%{{.*}}] : memref<6xi32>
+// CHECK:                 %[[TMIN1:.*]] = memref.load %[[GMIN]][%{{.*}}] : memref<6xi32>
+// CHECK-NEXT:            %[[TMIN:.*]] = arith.minsi %[[TMIN0]], %[[TMIN1]] : i32
+// CHECK:                 %[[TMAX0:.*]] = memref.load %[[GMAX]][%{{.*}}] : memref<6xi32>
+// CHECK:                 %[[TMAX1:.*]] = memref.load %[[GMAX]][%{{.*}}] : memref<6xi32>
+// CHECK-NEXT:            %[[TMAX:.*]] = arith.maxsi %[[TMAX0]], %[[TMAX1]] : i32
+// CHECK-NEXT:            %[[TVIS:.*]] = arith.cmpi sle, %{{.*}}, %[[TMAX]] : i32
 // CHECK-NEXT:            scf.if %[[TVIS]] {
-// CHECK:                   :12 = scf.for
-// CHECK-COUNT-12:        vector.fma
+// CHECK:                   %[[ACC:.*]]:12 = scf.for
+// CHECK-COUNT-12:            vector.fma
+// CHECK:                   %[[TLK:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK-NEXT:              %[[CROSS:.*]] = arith.cmpi sgt, %[[TLK]], %[[TMIN]] : i32
+// CHECK-NEXT:              %[[MASKED:.*]]:12 = scf.if %[[CROSS]] -> (vector<8xf32>
+// CHECK-COUNT-2:             vector.load %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
+// CHECK-COUNT-12:            arith.select %{{.*}}, %[[ACC]]#{{[0-9]+}}, %{{.*}} : vector<8xi1>, vector<8xf32>
+// CHECK:                   } else {
+// CHECK-NEXT:                scf.yield %[[ACC]]#0, %[[ACC]]#1,
+// CHECK:                   vector.store %[[MASKED]]#0, %[[ST]]
+// CHECK:                   arith.maximumf %{{.*}}, %[[MASKED]]#0
+// CHECK:                 } else {
+// CHECK-NEXT:              %[[NINFT:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT:              %[[NINFTV:.*]] = vector.broadcast %[[NINFT]] : f32 to vector<8xf32>
+// CHECK-COUNT-12:          vector.store %[[NINFTV]], %[[ST]]
 // (The shifted last tile and the short-block tile: the same kernel.)
 // CHECK:                   :12 = scf.for
-// CHECK-COUNT-12:        vector.fma
+// CHECK-COUNT-12:            vector.fma
 // CHECK:                   :12 = scf.for
-// CHECK-COUNT-12:        vector.fma
-// Bias only if the block's last key lies past minI + Sk - Sq (the diagonal).
+// CHECK-COUNT-12:            vector.fma
+// The bias pass runs only for the narrow dot-product kernel (at most 6
+// rows), on blocks whose last key lies past minI + Sk - Sq (the diagonal).
 // CHECK:               %[[NK1:.*]] = arith.subi %[[NK]], %{{.*}} : index
 // CHECK-NEXT:          %[[LASTK:.*]] = arith.addi %[[K0]], %[[NK1]] : index
 // CHECK-NEXT:          %[[DIAGK:.*]] = arith.addi %[[MINI]], %[[OFF]] : index
 // CHECK-NEXT:          %[[DIAG:.*]] = arith.cmpi sgt, %[[LASTK]], %[[DIAGK]] : index
-// CHECK-NEXT:          scf.if %[[DIAG]] {
+// CHECK-NEXT:          %[[DIAGN:.*]] = arith.andi %[[DIAG]], %[[NARROW:.*]] : i1
+// CHECK-NEXT:          scf.if %[[DIAGN]] {
 // CHECK-NEXT:            %[[NINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK-NEXT:            %[[NINFV:.*]] = vector.broadcast %[[NINF]] : f32 to vector<8xf32>
-// CHECK:                 scf.for %[[BJ:.*]] = %{{.*}} to %[[NK]] step
-// CHECK-NEXT:              %[[KEY:.*]] = arith.addi %[[K0]], %[[BJ]] : index
-// CHECK-NEXT:              %[[KEY32:.*]] = arith.index_cast %[[KEY]] : index to i32
-// CHECK-NEXT:              %[[KEYV:.*]] = vector.broadcast %[[KEY32]] : i32 to vector<8xi32>
-// CHECK:                   %[[NR:.*]] = arith.muli %[[NCH]], %{{.*}} : index
-// CHECK:                   scf.for %[[BR:.*]] = %{{.*}} to %[[NR]] step
-// CHECK-NEXT:                %[[LASTV:.*]] = vector.load %[[LAST]][%[[BR]]] : memref<48xi32>, vector<8xi32>
-// CHECK-NEXT:                %[[VIS:.*]] = arith.cmpi sle, %[[KEYV]], %[[LASTV]] : vector<8xi32>
-// CHECK-NEXT:                %[[SV:.*]] = vector.load %[[ST]][%[[BJ]], %[[BR]]] : memref<96x48xf32>, vector<8xf32>
-// CHECK-NEXT:                %[[SEL:.*]] = arith.select %[[VIS]], %[[SV]], %[[NINFV]] : vector<8xi1>, vector<8xf32>
-// CHECK-NEXT:                vector.store %[[SEL]], %[[ST]][%[[BJ]], %[[BR]]] : memref<96x48xf32>, vector<8xf32>
+// CHECK-NEXT:            scf.if %[[NARROW]] {
+// CHECK:                   scf.for %[[BJ:.*]] = %{{.*}} to %[[NK]] step
+// CHECK-NEXT:                %[[KEY:.*]] = arith.addi %[[K0]], %[[BJ]] : index
+// CHECK-NEXT:                %[[KEY32:.*]] = arith.index_cast %[[KEY]] : index to i32
+// CHECK-NEXT:                %[[KEYV:.*]] = vector.broadcast %[[KEY32]] : i32 to vector<8xi32>
+// CHECK:                     %[[NR:.*]] = arith.muli %[[NCH]], %{{.*}} : index
+// CHECK:                     scf.for %[[BR:.*]] = %{{.*}} to %[[NR]] step
+// CHECK-NEXT:                  %[[LASTV:.*]] = vector.load %[[LAST]][%[[BR]]] : memref<48xi32>, vector<8xi32>
+// CHECK-NEXT:                  %[[VIS:.*]] = arith.cmpi sle, %[[KEYV]], %[[LASTV]] : vector<8xi32>
+// CHECK-NEXT:                  %[[SV:.*]] = vector.load %[[ST]][%[[BJ]], %[[BR]]] : memref<96x48xf32>, vector<8xf32>
+// CHECK-NEXT:                  %[[SEL:.*]] = arith.select %[[VIS]], %[[SV]], %[[NINFV]] : vector<8xi1>, vector<8xf32>
+// CHECK-NEXT:                  vector.store %[[SEL]], %[[ST]][%[[BJ]], %[[BR]]] : memref<96x48xf32>, vector<8xf32>
+// CHECK-NEXT:                }
 // CHECK-NEXT:              }
 // CHECK-NEXT:            }
 // CHECK-NEXT:          }
+// The softmax of 8 rows stops at the last key any of them sees; later keys
+// only get p = 0 (6-row value tiles may read a few).
+// CHECK:               scf.for %[[SR:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:                 %[[SG:.*]] = arith.divui %[[SR]], %{{.*}} : index
+// CHECK-NEXT:            %[[SLK:.*]] = memref.load %[[GMAX]][%[[SG]]] : memref<6xi32>
+// CHECK-NEXT:            %[[SLKI:.*]] = arith.index_cast %[[SLK]] : i32 to index
+// CHECK:                 %[[SL1:.*]] = arith.addi %[[SLKI]], %{{.*}} : index
+// CHECK-NEXT:            %[[SLR:.*]] = arith.subi %[[SL1]], %[[K0]] : index
+// CHECK-NEXT:            %[[SLM:.*]] = arith.minsi %[[NK]], %[[SLR]] : index
+// CHECK-NEXT:            %[[SEND:.*]] = arith.maxsi %{{.*}}, %[[SLM]] : index
+// CHECK:                 scf.for %[[SZ:.*]] = %[[SEND]] to %[[NK]] step
+// CHECK-NEXT:              vector.store %{{.*}}, %[[ST]][%[[SZ]], %[[SR]]]
+// CHECK:                 scf.for %{{.*}} = %{{.*}} to %[[SEND]] step %{{.*}} iter_args(
+// CHECK:                 scf.for %{{.*}} = %{{.*}} to %[[SEND]] step %{{.*}} iter_args(
 // The value kernel of a 6-row tile stops after the last key visible to one
 // of its rows: keys = clamp(max lastKey + 1 - k0, 0, nk).
 // CHECK-COUNT-5:         arith.maxsi %{{.*}}, %{{.*}} : i32
@@ -607,7 +653,8 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 
 // -----------------------------------------------------------------------------
 // Causal and an i1 mask over the heads (Bm = B, Hm = 1): with a mask the bias
-// (causal select, then mask select) runs on every block, not under scf.if.
+// (causal select for the narrow kernel -- the score tiles mask the diagonal
+// themselves --, then mask select) runs on every block, not under scf.if.
 // CHECK-LABEL: func.func @sdpa_causal_mask_i1
 // CHECK-SAME:    %[[MASK:[^:]*]]: tensor<2x1x64x64xi1>)
 // CHECK:         %[[MB:.*]] = bufferization.to_buffer %[[MASK]] read_only : tensor<2x1x64x64xi1> to memref<2x1x64x64xi1>
@@ -627,6 +674,8 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        %[[LAST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<48xi32>
+// CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<6xi32>
+// CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<6xi32>
 // CHECK:             scf.for
 // CHECK:               :12 = scf.for
 // CHECK-COUNT-12:        vector.fma
@@ -634,8 +683,10 @@ func.func @sdpa_mask_i1(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x64x32xf32>,
 // CHECK-COUNT-12:        vector.fma
 // CHECK:               :12 = scf.for
 // CHECK-COUNT-12:        vector.fma
-// CHECK:               vector.load %[[LAST]][%{{.*}}] : memref<48xi32>, vector<8xi32>
-// CHECK-NEXT:          arith.cmpi sle, %{{.*}}, %{{.*}} : vector<8xi32>
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK:                 scf.for %[[CBR:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT:              vector.load %[[LAST]][%[[CBR]]] : memref<48xi32>, vector<8xi32>
+// CHECK-NEXT:              arith.cmpi sle, %{{.*}}, %{{.*}} : vector<8xi32>
 // CHECK:               %[[BM:.*]] = memref.dim %[[MB]], %{{.*}} : memref<2x1x64x64xi1>
 // CHECK-NEXT:          %[[MBI:.*]] = arith.remui %[[BI]], %[[BM]] : index
 // CHECK-NEXT:          %[[MH0:.*]] = arith.constant 0 : index
@@ -878,6 +929,8 @@ func.func @sdpa_dv20(%q: tensor<1x2x64x32xf32>, %k: tensor<1x2x64x32xf32>,
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xf32>
 // CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<48xi32>
+// CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<6xi32>
+// CHECK-NEXT:        memref.alloca() {alignment = 64 : i64} : memref<6xi32>
 // CHECK:               :12 = scf.for
 // CHECK:               scf.if
 // CHECK:               :12 = scf.for
