@@ -315,7 +315,7 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
   size_t want = 0;
   for (const TensorSig &a : f.sig.args)
     want += 3 + 2 * a.shape.size();
-  if (f.deviceEntry)
+  if (f.deviceEntry || f.outParams)
     for (const TensorSig &r : f.sig.results)
       want += 3 + 2 * r.shape.size();
   if (impl->arg_size() != want) {
@@ -422,6 +422,7 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
   }
   // Strides of the dense row-major inputs.
   std::vector<std::vector<llvm::Value *>> argStrides(f.sig.args.size());
+  std::vector<llvm::Value *> argBytes(f.sig.args.size());
   for (size_t a = 0; a < f.sig.args.size(); ++a) {
     size_t rank = argDims[a].size();
     argStrides[a].assign(rank, one);
@@ -430,8 +431,8 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
       argStrides[a][d] = s;
       s = mulChecked(s, argDims[a][d]);
     }
-    mulChecked(s, llvm::ConstantInt::get(
-                      i64, int64_t(elemSize(f.sig.args[a].type))));
+    argBytes[a] = mulChecked(
+        s, llvm::ConstantInt::get(i64, int64_t(elemSize(f.sig.args[a].type))));
   }
   std::vector<llvm::Value *> resultBytes;
   for (size_t r = 0; r < f.sig.results.size(); ++r) {
@@ -468,8 +469,10 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
     for (llvm::Value *s : argStrides[a])
       callArgs.push_back(s);
   }
-  // The device entry passes the caller's (device) result buffers in.
-  if (f.deviceEntry)
+  // Result buffers passed in (destination passing): the device entry's
+  // device pointers, the cpu pipelines' result memrefs.
+  auto withResults = [&](ArrayRef<llvm::Value *> bufs) {
+    std::vector<llvm::Value *> args = callArgs;
     for (size_t r = 0; r < f.sig.results.size(); ++r) {
       std::vector<llvm::Value *> dims;
       for (const AotDim &d : f.resultDims[r])
@@ -480,19 +483,88 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
         strides[d] = st;
         st = b.CreateMul(st, dims[d]);
       }
-      callArgs.push_back(outPtr[r]);
-      callArgs.push_back(outPtr[r]);
-      callArgs.push_back(zero);
-      callArgs.insert(callArgs.end(), dims.begin(), dims.end());
-      callArgs.insert(callArgs.end(), strides.begin(), strides.end());
+      args.push_back(bufs[r]);
+      args.push_back(bufs[r]);
+      args.push_back(zero);
+      args.insert(args.end(), dims.begin(), dims.end());
+      args.insert(args.end(), strides.begin(), strides.end());
     }
-  for (size_t i = 0; i < callArgs.size(); ++i)
-    if (callArgs[i]->getType() != impl->getArg(i)->getType()) {
-      err = "internal error: lowered @" + f.name + " parameter " +
-            std::to_string(i) + " has an unexpected type";
-      w->eraseFromParent();
+    return args;
+  };
+  auto typesMatch = [&](const std::vector<llvm::Value *> &args) {
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i]->getType() != impl->getArg(i)->getType()) {
+        err = "internal error: lowered @" + f.name + " parameter " +
+              std::to_string(i) + " has an unexpected type";
+        w->eraseFromParent();
+        return false;
+      }
+    return true;
+  };
+  if (f.outParams && !f.deviceEntry) {
+    // The generated code writes the caller's buffers directly. Inputs are
+    // only read, also when an output overlaps one (in-place use): then the
+    // results go to temporary buffers first, copied out after the call.
+    auto addr = [&](llvm::Value *p) { return b.CreatePtrToInt(p, i64); };
+    auto overlaps = [&](llvm::Value *p, llvm::Value *np, llvm::Value *q,
+                        llvm::Value *nq) {
+      llvm::Value *a = addr(p), *c = addr(q);
+      return b.CreateAnd(b.CreateICmpULT(a, b.CreateAdd(c, nq)),
+                         b.CreateICmpULT(c, b.CreateAdd(a, np)));
+    };
+    llvm::Value *clash = b.getFalse();
+    for (size_t r = 0; r < outPtr.size(); ++r) {
+      for (size_t a = 0; a < argPtr.size(); ++a)
+        clash = b.CreateOr(clash, overlaps(outPtr[r], resultBytes[r],
+                                           argPtr[a], argBytes[a]));
+      for (size_t o = 0; o < r; ++o)
+        clash = b.CreateOr(clash, overlaps(outPtr[r], resultBytes[r],
+                                           outPtr[o], resultBytes[o]));
+    }
+    auto *direct = llvm::BasicBlock::Create(c, "direct", w);
+    auto *staged = llvm::BasicBlock::Create(c, "staged", w);
+    b.CreateCondBr(clash, staged, direct);
+
+    b.SetInsertPoint(direct);
+    std::vector<llvm::Value *> args = withResults(outPtr);
+    if (!typesMatch(args))
       return false;
+    b.CreateCall(impl->getFunctionType(), impl, args);
+    b.CreateRet(llvm::ConstantInt::get(i32, kAotOk));
+
+    b.SetInsertPoint(staged);
+    llvm::FunctionCallee mallocFn = mod.getOrInsertFunction(
+        "malloc", llvm::FunctionType::get(ptr, {i64}, false));
+    llvm::FunctionCallee freeFn = mod.getOrInsertFunction(
+        "free",
+        llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr}, false));
+    std::vector<llvm::Value *> tmp;
+    llvm::Value *noMem = b.getFalse();
+    for (size_t r = 0; r < outPtr.size(); ++r) {
+      tmp.push_back(b.CreateCall(mallocFn, {b.CreateAdd(resultBytes[r], one)}));
+      noMem = b.CreateOr(noMem, b.CreateIsNull(tmp.back()));
     }
+    auto *run = llvm::BasicBlock::Create(c, "staged_run", w);
+    auto *fail = llvm::BasicBlock::Create(c, "staged_no_memory", w);
+    b.CreateCondBr(noMem, fail, run);
+    b.SetInsertPoint(fail);
+    for (llvm::Value *t : tmp)
+      b.CreateCall(freeFn, {t});
+    b.CreateRet(llvm::ConstantInt::get(i32, kAotErrInternal));
+    b.SetInsertPoint(run);
+    b.CreateCall(impl->getFunctionType(), impl, withResults(tmp));
+    for (size_t r = 0; r < outPtr.size(); ++r)
+      b.CreateMemMove(outPtr[r], llvm::MaybeAlign(1), tmp[r],
+                      llvm::MaybeAlign(1), resultBytes[r]);
+    for (llvm::Value *t : tmp)
+      b.CreateCall(freeFn, {t});
+    b.CreateRet(llvm::ConstantInt::get(i32, kAotOk));
+    return true;
+  }
+  if (f.deviceEntry)
+    callArgs = withResults(outPtr);
+  if (!typesMatch(callArgs))
+    return false;
   llvm::Value *ret = b.CreateCall(impl->getFunctionType(), impl, callArgs);
   // The CUDA runtime keeps its first error; report it as a status.
   auto cudaStatus = [&](llvm::Value *status) {
@@ -699,6 +771,7 @@ bool mlir::attn::analyzeModule(const ParsedModule &pm, const AotOptions &opts,
     }
     f.checks = da.checks;
     f.checkCuda = opts.target == "nvptx";
+    f.outParams = opts.pipeline != "nvvm";
     bool device = f.checkCuda && isSingleSdpaFunction(fn);
     fns.push_back(f);
     if (device) {
@@ -738,14 +811,17 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
      << " * uint16_t bit patterns for f16 (IEEE binary16) and bf16, one byte\n"
      << " * (0 or 1) per i1 mask element. Inputs are only read. Each result is\n"
      << " * written to a buffer the caller allocates with the size given below\n"
-     << " * (elements). A dynamic dimension is passed as an int64_t after its\n"
+     << " * (elements); outputs may overlap inputs or each other (in-place\n"
+     << " * use: the results are then staged in temporary buffers; inputs are\n"
+     << " * read as given). A dynamic dimension is passed as an int64_t after its\n"
      << " * tensor. Parallel loops use OpenMP (OMP_NUM_THREADS). Any\n"
      << " * alignment works; tensors aligned to 64 bytes run a few percent\n"
      << " * faster (no vector load splits a cache line).\n"
      << " * Returns ATTN_OK, or ATTN_ERR_SIZES when sizes are negative or\n"
      << " * break the shape rules of the attn ops (nothing is computed),\n"
      << " * ATTN_ERR_NULL for a NULL tensor pointer (ATTN_ERR_INTERNAL: a\n"
-     << " * result did not have the size documented here; a compiler bug).\n";
+     << " * result did not have the size documented here, a compiler bug; or\n"
+     << " * no memory for staging overlapping outputs).\n";
   if (opts.target == "nvptx")
     os << " *\n"
        << " * --target=nvptx (" << opts.gpuChip << "): the functions run on the GPU\n"

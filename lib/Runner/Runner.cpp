@@ -566,6 +566,7 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
     return nullptr;
   }
   std::unique_ptr<CompiledModule> cm(new CompiledModule());
+  cm->source = OwningOpRef<ModuleOp>(module.clone());
   cm->engine = std::move(*engine);
   cm->engine->initialize();
   return cm;
@@ -574,13 +575,54 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
 bool CompiledModule::invoke(const FunctionSig &sig,
                             const std::vector<NDArray> &inputs,
                             std::vector<NDArray> &outputs, std::string &err) {
-  // Each memref argument is passed as its expanded descriptor: allocated and
-  // aligned pointers, offset, sizes, strides; one pointer per field.
-  std::vector<std::vector<int64_t>> fields(inputs.size());
-  std::vector<void *> packed;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const NDArray &a = inputs[i];
-    auto &f = fields[i];
+  // The result shapes, for the out-parameters.
+  std::vector<std::vector<int64_t>> inShapes;
+  for (const NDArray &a : inputs)
+    inShapes.push_back(a.shape);
+  if (sig.name != lastFn || inShapes != lastInputShapes) {
+    auto fn = source->lookupSymbol<func::FuncOp>(sig.name);
+    if (!fn) {
+      err = "no function @" + sig.name;
+      return false;
+    }
+    ShapeInfo info;
+    if (!inferShapes(fn, inShapes, info, err))
+      return false;
+    if (info.results.size() != sig.results.size()) {
+      err = "@" + sig.name + " returns " + std::to_string(info.results.size()) +
+            " values, its type says " + std::to_string(sig.results.size());
+      return false;
+    }
+    lastFn = sig.name;
+    lastInputShapes = inShapes;
+    lastResultShapes = info.results;
+  }
+  // Arrays from a previous call with the same types and shapes are reused
+  // (repeated calls, e.g. --benchmark, do not pay a fresh zeroed allocation).
+  std::vector<NDArray> previous = std::move(outputs);
+  outputs.clear();
+  for (size_t r = 0; r < sig.results.size(); ++r) {
+    NDArray out;
+    const std::vector<int64_t> &shape = lastResultShapes[r];
+    if (r < previous.size() && previous[r].type == sig.results[r].type &&
+        previous[r].shape == shape) {
+      out = std::move(previous[r]);
+    } else {
+      std::string allocErr;
+      if (!out.allocate(sig.results[r].type, shape, allocErr)) {
+        err = "result has an invalid shape: " + allocErr;
+        return false;
+      }
+    }
+    outputs.push_back(std::move(out));
+  }
+
+  // Each memref argument, then each result buffer, is passed as its
+  // expanded descriptor: allocated and aligned pointers, offset, sizes,
+  // strides; one pointer per field.
+  std::vector<std::vector<int64_t>> fields;
+  auto describe = [&](const NDArray &a) {
+    std::vector<int64_t> f;
     int64_t r = int64_t(a.shape.size());
     f.resize(3 + 2 * r);
     int64_t ptr = int64_t(reinterpret_cast<intptr_t>(a.data.data()));
@@ -593,82 +635,20 @@ bool CompiledModule::invoke(const FunctionSig &sig,
       f[3 + r + d] = stride;
       stride *= a.shape[d];
     }
-  }
+    fields.push_back(std::move(f));
+  };
+  for (const NDArray &a : inputs)
+    describe(a);
+  for (const NDArray &o : outputs)
+    describe(o);
+  std::vector<void *> packed;
   for (auto &f : fields)
     for (auto &x : f)
       packed.push_back(&x);
-  size_t resultWords = 0;
-  for (const TensorSig &r : sig.results)
-    resultWords += 3 + 2 * r.shape.size();
-  std::vector<int64_t> resultStorage(resultWords);
-  if (resultWords)
-    packed.push_back(resultStorage.data());
 
   if (llvm::Error e = engine->invokePacked(sig.name, packed)) {
     err = "cannot call @" + sig.name + ": " + llvm::toString(std::move(e));
     return false;
   }
-
-  std::set<const void *> inputPtrs, freed;
-  for (const NDArray &a : inputs)
-    inputPtrs.insert(a.data.data());
-  // Arrays from a previous call with the same types and shapes are reused
-  // (repeated calls, e.g. --benchmark, do not pay a fresh zeroed allocation).
-  std::vector<NDArray> previous = std::move(outputs);
-  outputs.clear();
-  size_t pos = 0;
-  bool ok = true;
-  for (const TensorSig &rs : sig.results) {
-    int64_t r = int64_t(rs.shape.size());
-    void *allocated = reinterpret_cast<void *>(resultStorage[pos]);
-    auto *aligned = reinterpret_cast<const uint8_t *>(resultStorage[pos + 1]);
-    int64_t offset = resultStorage[pos + 2];
-    std::vector<int64_t> shape(resultStorage.begin() + pos + 3,
-                               resultStorage.begin() + pos + 3 + r);
-    std::vector<int64_t> strides(resultStorage.begin() + pos + 3 + r,
-                                 resultStorage.begin() + pos + 3 + 2 * r);
-    pos += 3 + 2 * r;
-    NDArray out;
-    size_t index = outputs.size();
-    bool reused = index < previous.size() && previous[index].type == rs.type &&
-                  previous[index].shape == shape;
-    if (reused)
-      out = std::move(previous[index]);
-    std::string allocErr;
-    if (!reused && !out.allocate(rs.type, shape, allocErr)) {
-      err = "result has an invalid shape: " + allocErr;
-      ok = false;
-    } else {
-      size_t es = elemSize(rs.type);
-      int64_t n = out.numElements();
-      bool contiguous = true;
-      for (int64_t d = r - 1, expect = 1; d >= 0; expect *= shape[d], --d)
-        if (shape[d] != 1 && strides[d] != expect)
-          contiguous = false;
-      if (contiguous) {
-        if (n > 0)
-          std::memcpy(out.data.data(), aligned + offset * es, size_t(n) * es);
-        n = 0; // done
-      }
-      std::vector<int64_t> idx(r, 0);
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t off = offset;
-        for (int64_t d = 0; d < r; ++d)
-          off += idx[d] * strides[d];
-        std::memcpy(out.data.data() + i * es, aligned + off * es, es);
-        for (int64_t d = r - 1; d >= 0; --d) {
-          if (++idx[d] < shape[d])
-            break;
-          idx[d] = 0;
-        }
-      }
-      outputs.push_back(std::move(out));
-    }
-    // Freed only after every result is copied: results may share a buffer.
-    if (allocated && !inputPtrs.count(allocated))
-      freed.insert(allocated);
-  }
-  for (const void *p : freed)
-    std::free(const_cast<void *>(p));
-  return ok;
+  return true;
 }

@@ -86,6 +86,9 @@ struct AotFunction {
   /// `attn.gpu_device_launcher` attribute, with the result buffers passed in
   /// (destination passing) instead of returned.
   bool deviceEntry = false;
+  /// The lowered function takes its results as trailing memref parameters
+  /// (the cpu and reference pipelines); else it returns them (nvvm).
+  bool outParams = false;
 };
 
 /// Target and naming options.

@@ -75,13 +75,19 @@ public:
   compile(ModuleOp module, const std::string &pipeline, std::string &err);
 
   /// Calls `fn` on host arrays (already validated against `sig`); fills
-  /// `outputs` with the results.
+  /// `outputs` with the results. The lowered functions take their results
+  /// as out-parameters: `outputs` is sized first (inferShapes on the source
+  /// module, cached per input shapes) and reused when a previous call left
+  /// arrays of the same types and shapes there.
   bool invoke(const FunctionSig &sig, const std::vector<NDArray> &inputs,
               std::vector<NDArray> &outputs, std::string &err);
 
 private:
   CompiledModule() = default;
   std::unique_ptr<ExecutionEngine> engine;
+  OwningOpRef<ModuleOp> source;
+  std::string lastFn;
+  std::vector<std::vector<int64_t>> lastInputShapes, lastResultShapes;
 };
 
 /// While alive, records the first error diagnostic of a context as one line

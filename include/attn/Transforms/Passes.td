@@ -94,6 +94,20 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
                            "vector::VectorDialect"];
 }
 
+def AttnDistinctResults : Pass<"attn-distinct-results", "func::FuncOp"> {
+  let summary = "Give every memref a function returns a buffer of its own";
+  let description = [{
+    On bufferized functions: a value that `func.return` returns more than
+    once is copied, for each repeat, into a fresh `memref.alloc` of the same
+    sizes, which is returned instead. The CPU pipelines then hoist every
+    returned allocation into its out-parameter
+    (`buffer-results-to-out-params{hoist-static-allocs hoist-dynamic-allocs}`),
+    which in LLVM 22 crashes on an allocation returned twice
+    (llvm-project #220232).
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
+}
+
 def AttnOmpDynamicSchedule : Pass<"attn-omp-dynamic-schedule"> {
   let summary = "Give every omp.wsloop a dynamic schedule";
   let description = [{

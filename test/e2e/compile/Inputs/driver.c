@@ -130,5 +130,21 @@ int main(void) {
   for (size_t i = 0; i < n3; ++i)
     err = fmax(err, fabs(a[i] - r3[i]));
   expect(err < 2e-5, "three matches the double reference");
+
+  /* In place: the result overwrites q (same buffer) and, for @three, the
+   * outputs overlap each other and k. Inputs are read as given: the results
+   * equal those of separate buffers. */
+  float *qi = malloc(n3 * 4);
+  memcpy(qi, q3, n3 * 4);
+  rc = attn_three(qi, S3, k3, K3, v3, K3, qi, b, c);
+  expect(rc == ATTN_OK, "in place status");
+  expect(memcmp(qi, a, n3 * 4) == 0, "in place: out0 (over q) as before");
+  expect(memcmp(c, q3, n3 * 4) == 0, "in place: out2 is the original q");
+  float *big = malloc(n3 * 4 * 2 + 64);
+  memcpy(big, q3, n3 * 4);
+  rc = attn_three(big, S3, k3, K3, v3, K3, big + 8, big + 8, big + n3);
+  expect(rc == ATTN_OK && memcmp(big + 8, a, (n3 - 8) * 4) == 0 &&
+             memcmp(big + n3, q3, n3 * 4) == 0,
+         "overlapping outputs: results as with separate buffers");
   return fails;
 }
