@@ -619,8 +619,8 @@ private:
 
     // Masks are added after the scores, and the row maxima recomputed in
     // the softmax (as for the narrow kernels, which do not track them).
-    // Causal: the score tiles mask the diagonal themselves, except the
-    // narrow dot-product kernel, whose diagonal blocks get the bias pass.
+    // Causal: the score tiles mask the diagonal themselves; the bias pass
+    // (emitBias) masks it only for the narrow dot-product kernel.
     Value recomputeMax = narrow;
     if (mask) {
       emitBias(k0, nk);
@@ -629,8 +629,7 @@ private:
       Value lastKeyOfBlock = e.add(k0, e.sub(nk, e.idx(1)));
       Value diag = e.cmp(arith::CmpIPredicate::sgt, lastKeyOfBlock,
                          e.add(minI, causalOffset));
-      e.ifThen(arith::AndIOp::create(b, e.loc, diag, narrow),
-               [&] { emitBias(k0, nk); });
+      e.ifThen(diag, [&] { emitBias(k0, nk); });
     }
 
     emitOnlineSoftmax(k0, nk, recomputeMax);
