@@ -271,7 +271,13 @@ int main(int argc, char **argv) {
   // (cpuVectorBitsFor), and the peak it is measured against is that of the
   // widest FMA the CPU has; the 256-bit peak is printed beside it.
   int bits = hasAvx512() ? 512 : 256;
-  double peak1 = fmaPeak(1, bits), peak2 = fmaPeak(2, bits);
+  // Best of three: a peak taken while another tenant shares a core would
+  // inflate every percentage and let disturbed timings pass the probes.
+  double peak1 = 0, peak2 = 0;
+  for (int i = 0; i < 3; ++i) {
+    peak1 = std::max(peak1, fmaPeak(1, bits));
+    peak2 = std::max(peak2, fmaPeak(2, bits));
+  }
   double peak1Narrow = bits == 512 ? fmaPeak(1, 256) : peak1;
   double bw1 = readBandwidth(1), bw2 = readBandwidth(2);
   char date[32];
@@ -330,40 +336,53 @@ int main(int argc, char **argv) {
     cases.push_back(c);
   }
 
-  llvm::outs() << "| case | dtype | fused 1T GFLOP/s | % peak 1T | fused 2T "
-                  "GFLOP/s | 2T/1T | 2T FMA probe | reference GFLOP/s (1 "
-                  "run) | fused 1T / reference | JIT compile ms |\n"
-               << "|---|---|---|---|---|---|---|---|---|---|\n";
+  llvm::outs() << "| case | dtype | fused 1T GFLOP/s | % peak 1T | 1T FMA "
+                  "probe | fused 2T GFLOP/s | 2T/1T | 2T FMA probe | "
+                  "reference GFLOP/s (1 run) | fused 1T / reference | JIT "
+                  "compile ms |\n"
+               << "|---|---|---|---|---|---|---|---|---|---|---|\n";
   llvm::outs().flush();
   // The two vCPUs of this machine are sometimes one physical core for a
-  // while (another tenant): the 2-thread timing is then bracketed by short
-  // 2-thread FMA probes, and repeated (at most kAttempts times) while the
-  // lower probe reads under 80% of the 2-thread peak measured above. The
-  // attempt with the best probe is reported, with that probe (% of the
-  // 2-thread peak), so a 2T/1T ratio taken on a shared core shows as such.
+  // while (another tenant), and a tenant on the sibling of our core slows a
+  // 1-thread run as well: each fused timing is bracketed by short FMA probes
+  // of its thread count, and repeated (at most kAttempts times) while the
+  // lower probe reads under kProbeOk of the best rate of that thread count
+  // seen in this run (the peak above or an earlier probe). The attempt with
+  // the best probe is reported, with that probe (% of the peak), so that a
+  // figure taken on a shared core shows as one.
   constexpr int kAttempts = 3;
+  constexpr double kProbeOk = 0.85;
   const long kProbeFmas = 50000000;
-  for (const Case &c : cases) {
-    Timing f1 = timeCase(ctx, c, "cpu", 1, runs, 1, budgetMs);
-    Timing f2;
-    double probe = -1;
-    for (int a = 0; a < kAttempts && probe < 0.8 * peak2; ++a) {
-      double before = fmaPeak(2, bits, kProbeFmas);
-      Timing t = timeCase(ctx, c, "cpu", 2, runs, 1, budgetMs);
-      double p = std::min(before, fmaPeak(2, bits, kProbeFmas));
+  double best[3] = {0, peak1, peak2};
+  auto timeProbed = [&](const Case &c, int threads, double &probe) {
+    Timing chosen;
+    probe = -1;
+    for (int a = 0; a < kAttempts && probe < kProbeOk * best[threads]; ++a) {
+      double before = fmaPeak(threads, bits, kProbeFmas);
+      Timing t = timeCase(ctx, c, "cpu", threads, runs, 1, budgetMs);
+      double after = fmaPeak(threads, bits, kProbeFmas);
+      best[threads] = std::max({best[threads], before, after});
+      double p = std::min(before, after);
       if (p > probe) {
         probe = p;
-        f2 = t;
+        chosen = t;
       }
     }
+    return chosen;
+  };
+  for (const Case &c : cases) {
+    double probe1, probe;
+    Timing f1 = timeProbed(c, 1, probe1);
+    Timing f2 = timeProbed(c, 2, probe);
     Timing r = timeCase(ctx, c, "reference", 1, refRuns, /*warmups=*/0);
     auto gf = [&](const Timing &t) {
       return t.ok && t.ms > 0 ? c.flops / (t.ms * 1e6) : 0.0;
     };
     llvm::outs() << "| " << c.name << " | " << c.dtype << " | "
-                 << llvm::format("%.1f | %.0f%% | %.1f | %.2fx | %.0f%% | "
-                                 "%.2f | %.0fx | %.0f |",
-                                 gf(f1), 100 * gf(f1) / peak1, gf(f2),
+                 << llvm::format("%.1f | %.0f%% | %.0f%% | %.1f | %.2fx | "
+                                 "%.0f%% | %.2f | %.0fx | %.0f |",
+                                 gf(f1), 100 * gf(f1) / peak1,
+                                 100 * probe1 / peak1, gf(f2),
                                  gf(f2) / std::max(gf(f1), 1e-9),
                                  100 * probe / peak2, gf(r),
                                  gf(f1) / std::max(gf(r), 1e-9), f1.compileMs);
