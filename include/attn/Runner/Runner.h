@@ -78,7 +78,8 @@ public:
   /// `outputs` with the results. The lowered functions take their results
   /// as out-parameters: `outputs` is sized first (inferShapes on the source
   /// module, cached per input shapes) and reused when a previous call left
-  /// arrays of the same types and shapes there.
+  /// arrays of the same types and shapes there. The cache makes invoke
+  /// unsafe to call on one CompiledModule from several threads at once.
   bool invoke(const FunctionSig &sig, const std::vector<NDArray> &inputs,
               std::vector<NDArray> &outputs, std::string &err);
 
