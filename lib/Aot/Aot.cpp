@@ -262,15 +262,7 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
                                                   int cpuVectorBits = 256) {
   MLIRContext *ctx = module.getContext();
   auto clone = std::make_unique<OwningOpRef<ModuleOp>>(module.clone());
-  // The callers' buffers are never written: results get their own memory.
-  (*clone)->walk([&](func::FuncOp fn) {
-    if (fn.isExternal())
-      return;
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-      if (isa<TensorType>(fn.getArgumentTypes()[i]))
-        fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                      BoolAttr::get(ctx, false));
-  });
+  markInputsReadOnly(**clone);
   PassManager pm(ctx);
   if (pipeline == "nvvm") {
     NvvmPipelineOptions nvvm;

@@ -500,6 +500,18 @@ FirstErrorCollector::FirstErrorCollector(MLIRContext *ctx)
         return success();
       }) {}
 
+void mlir::attn::markInputsReadOnly(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  module.walk([&](func::FuncOp fn) {
+    if (fn.isExternal())
+      return;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      if (isa<TensorType>(fn.getArgument(i).getType()))
+        fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                      BoolAttr::get(ctx, false));
+  });
+}
+
 CompiledModule::~CompiledModule() = default;
 
 std::unique_ptr<CompiledModule>
@@ -514,15 +526,7 @@ CompiledModule::compile(ModuleOp module, const std::string &pipeline,
 
   MLIRContext *ctx = module.getContext();
   OwningOpRef<ModuleOp> clone(module.clone());
-  // The callers' buffers are never written: results get their own memory.
-  clone->walk([&](func::FuncOp fn) {
-    if (fn.isExternal())
-      return;
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-      if (isa<TensorType>(fn.getArgument(i).getType()))
-        fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                      BoolAttr::get(ctx, false));
-  });
+  markInputsReadOnly(*clone);
 
   auto tmb = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmb) {

@@ -61,6 +61,12 @@ struct ShapeInfo {
 bool inferShapes(func::FuncOp fn, const std::vector<std::vector<int64_t>> &in,
                  ShapeInfo &info, std::string &err);
 
+/// Marks every tensor argument of the module's function definitions
+/// `bufferization.writable = false`: the lowered code never writes an input
+/// (results go to their own buffers, the out-parameters). Both the JIT and
+/// attn-compile lower such a copy of the module.
+void markInputsReadOnly(ModuleOp module);
+
 /// Evaluates `fn` with the double-precision oracle.
 bool evaluateWithOracle(func::FuncOp fn, const std::vector<NDArray> &inputs,
                         std::vector<Tensor64> &results, std::string &err);
