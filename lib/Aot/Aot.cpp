@@ -971,6 +971,10 @@ mlir::attn::createAotTargetMachine(const AotOptions &opts, std::string &err) {
     }
   }
   llvm::TargetOptions to;
+  // Constructors (the nvptx host object's kernel loader) in .init_array:
+  // LLVM's default is the legacy .ctors, which lld-linked shared libraries
+  // never run (found by the PTX emulator: every launch saw no module).
+  to.UseInitArray = true;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features.getString(), to, llvm::Reloc::PIC_,
       llvm::CodeModel::Small, llvm::CodeGenOptLevel::Aggressive));
