@@ -52,11 +52,15 @@ void attnModuleDestroy(AttnModule *module);
  * where type is "f32" | "f16" | "bf16" | "i1" and -1 marks a dynamic size. */
 char *attnSignatures(AttnModule *module, const char *prefix, char **error);
 
-/* The module lowered by `pipeline` ("cpu" or "reference"), as MLIR text. */
+/* The module lowered by `pipeline` ("cpu", "reference" or "nvvm"), as MLIR
+ * text. */
 char *attnLower(AttnModule *module, const char *pipeline, char **error);
 
 /* Writes one artefact, chosen by outPath's suffix (.so, .o, .h, .ll),
- * atomically. cpu/features/prefix may be NULL (host CPU, "attn_"). */
+ * atomically. cpu/features/prefix may be NULL (host CPU, "attn_").
+ * pipeline "nvvm" is attn-compile --target=nvptx (sm_80): attn.sdpa runs on
+ * an NVIDIA GPU through libattn_cuda_runtime; its entry points return 4
+ * with attnCudaLastError() set when CUDA fails. */
 int attnCompile(AttnModule *module, const char *outPath, const char *pipeline,
                 const char *cpu, const char *features, const char *prefix,
                 char **error);

@@ -239,9 +239,13 @@ int attnCompile(AttnModule *module, const char *outPath, const char *pipeline,
   AotOptions opts;
   if (pipeline)
     opts.pipeline = pipeline;
-  if (opts.pipeline != "cpu" && opts.pipeline != "reference") {
+  if (opts.pipeline == "nvvm") {
+    // GPU code (attn-compile --target=nvptx): the library needs
+    // libattn_cuda_runtime and a CUDA driver when called.
+    opts.target = "nvptx";
+  } else if (opts.pipeline != "cpu" && opts.pipeline != "reference") {
     setError(error, "unknown pipeline '" + opts.pipeline +
-                        "' (expected cpu or reference)");
+                        "' (expected cpu, reference or nvvm)");
     return 1;
   }
   if (cpu)

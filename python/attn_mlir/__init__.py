@@ -31,7 +31,9 @@ __all__ = ["sdpa", "MultiHeadAttention", "compile", "lower", "CompileError",
            "clear_memory_cache", "set_num_threads", "get_num_threads",
            "compiler_version", "reference", "CompiledModule", "Function"]
 
-PIPELINES = ("cpu", "reference")
+# "nvvm": attn.sdpa runs on an NVIDIA GPU (attn-compile --target=nvptx, sm_80)
+# through libattn_cuda_runtime; arrays stay numpy arrays in host memory.
+PIPELINES = ("cpu", "reference", "nvvm")
 
 
 def _text(mlir_text):
@@ -62,7 +64,8 @@ def compile(mlir_text, pipeline="cpu", cpu=None, features=None):
 
 def lower(mlir_text, pipeline="cpu"):
     """The module after `pipeline` ("cpu": the fused flash pipeline,
-    "reference": the unfused oracle lowering), as MLIR text (LLVM dialect)."""
+    "reference": the unfused oracle lowering, "nvvm": GPU kernels in a PTX
+    gpu.binary with their host code), as MLIR text (LLVM dialect)."""
     from ._capi import Module
     return Module(_text(mlir_text), "<attn_mlir.lower>").lower(_pipeline(pipeline))
 

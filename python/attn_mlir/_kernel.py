@@ -215,6 +215,18 @@ class Function:
                              % (self.name, msg, ", ".join(str(tuple(s)) for s in shapes)))
         if rc == 2:
             raise ValueError("@%s: a tensor pointer is NULL" % self.name)
+        if rc == 4:
+            # nvvm pipeline: the CUDA runtime library says why.
+            msg = "unknown CUDA error"
+            try:
+                f = self._module._lib.attnCudaLastError
+                f.restype = ctypes.c_char_p
+                m = f()
+                if m:
+                    msg = m.decode(errors="replace")
+            except AttributeError:
+                pass
+            raise RuntimeError("@%s: CUDA: %s" % (self.name, msg))
         raise RuntimeError("@%s: internal error %d (result size differs from the "
                            "signature's)" % (self.name, rc))
 

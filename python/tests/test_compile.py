@@ -1,4 +1,6 @@
 """attn_mlir.compile / attn_mlir.lower on MLIR text."""
+import os
+
 import numpy as np
 import pytest
 
@@ -94,7 +96,7 @@ def test_lower():
     assert "omp.parallel" in cpu or "__kmpc" in cpu or "omp." in cpu
     assert "attn.sdpa" not in cpu
     with pytest.raises(ValueError, match="unknown pipeline"):
-        attn_mlir.lower(MODULE, "nvvm")
+        attn_mlir.lower(MODULE, "fast")
     with pytest.raises(attn_mlir.CompileError):
         attn_mlir.lower("func.func @f(", "cpu")
 
@@ -108,3 +110,34 @@ def test_versions():
     attn_mlir.set_num_threads(n)
     with pytest.raises(ValueError):
         attn_mlir.set_num_threads(0)
+
+
+def _emulator():
+    """The build's CUDA driver over the PTX emulator, or None."""
+    build = os.environ.get("ATTN_MLIR_TEST_BUILD", "")
+    lib = os.path.join(build, "lib", "libattn_cuda_emulator.so")
+    return lib if build and os.path.exists(lib) else None
+
+
+def test_nvvm_pipeline(rng):
+    """pipeline="nvvm": the functions run on an NVIDIA GPU; here on the PTX
+    emulator (libattn_cuda_runtime loads the driver ATTN_CUDA_DRIVER_LIBRARY
+    names, once per process, at the first call)."""
+    try:
+        text = attn_mlir.lower(MODULE, "nvvm")
+    except attn_mlir.CompileError as e:
+        pytest.skip("no CUDA toolkit here: %s" % e)
+    assert "gpu.binary" in text and "llvm.func @dyn" in text
+    emu = _emulator()
+    if emu is None:
+        pytest.skip("no PTX emulator in this build")
+    os.environ["ATTN_CUDA_DRIVER_LIBRARY"] = emu
+    m = attn_mlir.compile(MODULE, pipeline="nvvm")
+    for sq, sk in ((3, 8), (70, 70)):
+        q = make(rng, (2, 4, sq, 16), np.float32)
+        k, v = make(rng, (2, 2, sk, 16), np.float32), make(rng, (2, 2, sk, 16), np.float32)
+        assert_close(m.dyn(q, k, v), reference.sdpa(q, k, v, causal=True), np.float32)
+    x = make(rng, (1, 6, 16), np.float32)
+    w = [make(rng, (16, 16), np.float32, 0.3) for _ in range(4)]
+    assert_close(m.layer(x, *w), reference.mha(x, *w, num_heads=2, residual=True),
+                 np.float32)
