@@ -22,6 +22,8 @@ llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=True)
 # whatever runs lit, and lit applies the first match: put ours first.
 config.substitutions.insert(0, ("%python", "/usr/bin/python3"))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root, "examples")))
+# The attn_mlir Python package of this build (PYTHONPATH=%attn_python).
+config.substitutions.append(("%attn_python", os.path.join(config.attn_obj_root, "python")))
 tools = ["attn-opt", "attn-run", "attn-compile"]
 llvm_config.add_tool_substitutions(tools, [config.attn_tools_dir])
 
@@ -52,6 +54,14 @@ _rt = os.path.join(config.attn_obj_root, "lib", "libattn_cuda_runtime.so")
 if os.path.exists(_rt):
     config.available_features.add("attn-cuda-runtime")
     config.substitutions.append(("%cuda_runtime_dir", os.path.dirname(_rt)))
+
+# libattn_cuda_emulator (runtime/cuda/emulator): the CUDA driver API over the
+# PTX interpreter, so that --target=nvptx artefacts run without a GPU
+# (ATTN_CUDA_DRIVER_LIBRARY=%cuda_emulator).
+_emu = os.path.join(config.attn_obj_root, "lib", "libattn_cuda_emulator.so")
+if os.path.exists(_emu) and os.path.exists(_rt):
+    config.available_features.add("ptx-emulator")
+    config.substitutions.append(("%cuda_emulator", _emu))
 
 # Sanitizer builds (`make test-asan`): a Python host process cannot load the
 # instrumented libraries (the ASan runtime must come first).
