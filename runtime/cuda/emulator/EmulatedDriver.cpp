@@ -15,7 +15,8 @@
 // (CUDA_ERROR_ILLEGAL_ADDRESS for memory faults), and the context stays
 // failed, as on a GPU; cuGetErrorString then describes the fault, which is
 // how its message reaches attnCudaLastError(). ATTN_CUDA_EMULATOR_TRACE=1
-// prints each launch to stderr.
+// prints each launch to stderr; ATTN_CUDA_EMULATOR_PROFILE=1 what it
+// executed (instruction counts per CTA, shared-memory bank conflicts).
 //
 //===----------------------------------------------------------------------===//
 #include "PtxEmulator.h"
@@ -60,6 +61,7 @@ struct State {
   std::map<uint64_t, size_t> registered;
   CUcontext current = nullptr;
   bool trace = false;
+  bool profile = false;
 };
 
 State &state() {
@@ -67,6 +69,8 @@ State &state() {
     auto *st = new State();
     const char *t = std::getenv("ATTN_CUDA_EMULATOR_TRACE");
     st->trace = t && *t && std::strcmp(t, "0") != 0;
+    const char *p = std::getenv("ATTN_CUDA_EMULATOR_PROFILE");
+    st->profile = p && *p && std::strcmp(p, "0") != 0;
     return st;
   }();
   return *s;
@@ -91,6 +95,35 @@ bool inside(const std::map<uint64_t, size_t> &m, uint64_t a, uint64_t n) {
 bool accessible(uint64_t a, uint64_t n) {
   State &s = state();
   return inside(s.allocations, a, n) || inside(s.registered, a, n);
+}
+
+double pct(uint64_t waves, uint64_t ideal) {
+  return ideal ? 100.0 * (static_cast<double>(waves) - ideal) / ideal : 0.0;
+}
+
+// ATTN_CUDA_EMULATOR_PROFILE=1: what each launch executed, per CTA.
+void printProfile(const std::string &name,
+                  const attn::ptxemu::LaunchConfig &cfg,
+                  const attn::ptxemu::LaunchStats &st) {
+  double c = st.ctas ? static_cast<double>(st.ctas) : 1.0;
+  auto per = [&](uint64_t v) { return static_cast<double>(v) / c; };
+  std::fprintf(
+      stderr,
+      "attn-cuda-emulator profile: %s grid %ux%ux%u block %ux%ux%u smem %zu: "
+      "per CTA %.0f warp instructions, mma.sync %.0f, ldmatrix %.0f, "
+      "cp.async %.0f, shfl %.0f, ex2 %.0f, bar %.0f, branches %.0f, "
+      "ld/st.global %.0f/%.0f, ld/st.shared %.0f/%.0f; "
+      "other %.2f per mma.sync; shared bank conflicts (extra wavefronts): "
+      "ldmatrix %.1f%%, cp.async %.1f%%, ld/st.shared %.1f%%\n",
+      name.c_str(), cfg.grid[0], cfg.grid[1], cfg.grid[2], cfg.block[0],
+      cfg.block[1], cfg.block[2], cfg.dynamicShared, per(st.warpInstructions),
+      per(st.mma), per(st.ldmatrix), per(st.cpAsync), per(st.shfl),
+      per(st.ex2), per(st.barriers), per(st.branches), per(st.globalLoads),
+      per(st.globalStores), per(st.sharedLoads), per(st.sharedStores),
+      st.mma ? static_cast<double>(st.warpInstructions - st.mma) / st.mma
+             : 0.0,
+      pct(st.ldmatrixWaves, st.ldmatrixIdeal),
+      pct(st.cpAsyncWaves, st.cpAsyncIdeal), pct(st.sharedWaves, st.sharedIdeal));
 }
 
 CUresult ready() {
@@ -347,7 +380,11 @@ EMU_API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy,
   }
   auto t0 = std::chrono::steady_clock::now();
   std::string error;
-  bool ok = attn::ptxemu::launch(prog, ef->name, cfg, accessible, error);
+  attn::ptxemu::LaunchStats stats;
+  bool ok = attn::ptxemu::launch(prog, ef->name, cfg, accessible, error,
+                                 s.profile ? &stats : nullptr);
+  if (s.profile && ok)
+    printProfile(ef->name, cfg, stats);
   if (s.trace) {
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - t0)

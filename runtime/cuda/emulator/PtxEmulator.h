@@ -72,6 +72,27 @@ bool launch(const Program &program, const std::string &kernel,
             const LaunchConfig &config, const GlobalCheck &valid,
             std::string &error);
 
+// What a launch executed, counted when `launch` is given somewhere to put
+// it: warp instructions by kind, and shared-memory wavefronts against the
+// ideal (32 banks of 4 bytes; an access is split into phases of 8 lanes for
+// 16-byte, 16 lanes for 8-byte and 32 lanes for smaller elements, an
+// ldmatrix into one 8x8 matrix per phase; a phase takes as many wavefronts
+// as the most distinct 4-byte words any bank serves in it).
+struct LaunchStats {
+  uint64_t ctas = 0, warpInstructions = 0;
+  uint64_t mma = 0, ldmatrix = 0, cpAsync = 0, shfl = 0, ex2 = 0,
+           barriers = 0, globalLoads = 0, globalStores = 0, sharedLoads = 0,
+           sharedStores = 0, branches = 0;
+  // Shared-memory wavefronts: actual and ideal, per access kind.
+  uint64_t ldmatrixWaves = 0, ldmatrixIdeal = 0;
+  uint64_t cpAsyncWaves = 0, cpAsyncIdeal = 0;
+  uint64_t sharedWaves = 0, sharedIdeal = 0; // ld/st.shared
+};
+
+bool launch(const Program &program, const std::string &kernel,
+            const LaunchConfig &config, const GlobalCheck &valid,
+            std::string &error, LaunchStats *stats);
+
 } // namespace attn::ptxemu
 
 #endif

@@ -156,8 +156,9 @@ struct Warp {
 
 class Launch {
 public:
-  Launch(const Kernel &k, const LaunchConfig &cfg, const GlobalCheck &valid)
-      : k(k), cfg(cfg), valid(valid) {
+  Launch(const Kernel &k, const LaunchConfig &cfg, const GlobalCheck &valid,
+         LaunchStats *stats)
+      : k(k), cfg(cfg), valid(valid), stats(stats) {
     params.assign(k.paramBytes, 0);
     for (size_t i = 0; i < k.params.size() && i < cfg.params.size(); ++i)
       std::memcpy(params.data() + k.params[i].offset, cfg.params[i].data(),
@@ -180,6 +181,8 @@ public:
           ctaid[0] = x;
           ctaid[1] = y;
           ctaid[2] = z;
+          if (stats)
+            ++stats->ctas;
           try {
             runCta();
           } catch (const Fault &f) {
@@ -204,6 +207,7 @@ private:
   const Kernel &k;
   const LaunchConfig &cfg;
   const GlobalCheck &valid;
+  LaunchStats *stats;
   std::vector<uint8_t> params;
   size_t sharedSize;
   std::vector<uint8_t> shared;
@@ -312,6 +316,8 @@ private:
             act |= 1u << l;
         }
       faultInst = &in;
+      if (stats)
+        count(in, w, act);
       execute(in, w, here, act);
     }
   }
@@ -527,6 +533,93 @@ private:
     a.groups.clear();
     completeCopies(w, lane, a.open);
     w.state[lane] = Exited;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Statistics
+  //===------------------------------------------------------------------===//
+
+  void count(const Inst &in, const Warp &w, uint32_t act) {
+    LaunchStats &st = *stats;
+    ++st.warpInstructions;
+    if (!act)
+      return;
+    switch (in.op) {
+    case Op::Mma: ++st.mma; break;
+    case Op::Ldmatrix: {
+      ++st.ldmatrix;
+      // One phase per 8x8 matrix: its 8 row addresses, 16 bytes each.
+      for (int i = 0; i < in.num; ++i) {
+        uint64_t addr[32];
+        int n = 0;
+        for (int r = 0; r < 8; ++r)
+          addr[n++] = address(in.ops[1], w, i * 8 + r);
+        st.ldmatrixWaves += waves(addr, n, 16);
+        st.ldmatrixIdeal += 1;
+      }
+      break;
+    }
+    case Op::CpAsync:
+      if (in.cpKind == "async") {
+        ++st.cpAsync;
+        phases(in, w, act, 0, st.cpAsyncWaves, st.cpAsyncIdeal);
+      }
+      break;
+    case Op::Shfl: ++st.shfl; break;
+    case Op::Ex2: ++st.ex2; break;
+    case Op::Bar: ++st.barriers; break;
+    case Op::Bra: ++st.branches; break;
+    case Op::Ld: case Op::St: {
+      bool ld = in.op == Op::Ld;
+      if (in.space == Space::Global)
+        ++(ld ? st.globalLoads : st.globalStores);
+      if (in.space == Space::Shared) {
+        ++(ld ? st.sharedLoads : st.sharedStores);
+        phases(in, w, act, ld ? 1 : 0, st.sharedWaves, st.sharedIdeal);
+      }
+      break;
+    }
+    default: break;
+    }
+  }
+
+  // Wavefronts of the shared accesses of `in` by the lanes in `act`; the
+  // address is operand `addrOp`.
+  void phases(const Inst &in, const Warp &w, uint32_t act, int addrOp,
+              uint64_t &wavesOut, uint64_t &idealOut) {
+    int bytes;
+    if (in.op == Op::CpAsync)
+      bytes = static_cast<int>(read(in.ops[2], w, __builtin_ctz(act)));
+    else
+      bytes = bitsOf(in.ty) / 8 * in.vec;
+    int per = bytes >= 16 ? 8 : bytes == 8 ? 16 : 32;
+    for (int p = 0; p < 32; p += per) {
+      uint64_t addr[32];
+      int n = 0;
+      for (int l = p; l < p + per; ++l)
+        if ((act >> l) & 1)
+          addr[n++] = address(in.ops[addrOp], w, l);
+      if (!n)
+        continue;
+      wavesOut += waves(addr, n, bytes);
+      idealOut += 1;
+    }
+  }
+
+  // The most distinct 4-byte words any of the 32 banks serves.
+  static uint64_t waves(const uint64_t *addr, int n, int bytes) {
+    std::vector<uint64_t> words[32];
+    for (int i = 0; i < n; ++i)
+      for (int b = 0; b < std::max(bytes, 4); b += 4) {
+        uint64_t word = (addr[i] + b) / 4;
+        auto &v = words[word % 32];
+        if (std::find(v.begin(), v.end(), word) == v.end())
+          v.push_back(word);
+      }
+    size_t m = 1;
+    for (auto &v : words)
+      m = std::max(m, v.size());
+    return m;
   }
 
   //===------------------------------------------------------------------===//
@@ -1149,6 +1242,12 @@ private:
 bool launch(const Program &program, const std::string &kernel,
             const LaunchConfig &config, const GlobalCheck &valid,
             std::string &error) {
+  return launch(program, kernel, config, valid, error, nullptr);
+}
+
+bool launch(const Program &program, const std::string &kernel,
+            const LaunchConfig &config, const GlobalCheck &valid,
+            std::string &error, LaunchStats *stats) {
   auto it = program.kernels.find(kernel);
   if (it == program.kernels.end()) {
     error = "no kernel named " + kernel + " in the module";
@@ -1170,7 +1269,7 @@ bool launch(const Program &program, const std::string &kernel,
     error = "kernel " + kernel + ": more than 1024 threads per block";
     return false;
   }
-  Launch run(k, config, valid);
+  Launch run(k, config, valid, stats);
   return run.run(error);
 }
 

@@ -682,6 +682,20 @@ private:
   static bool checkArity(const Inst &in) {
     size_t n = in.ops.size();
     switch (in.op) {
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Rem:
+    case Op::Min: case Op::Max: case Op::And: case Op::Or: case Op::Xor:
+    case Op::Shl: case Op::Shr: case Op::Copysign:
+      return n == 3;
+    case Op::Mov: case Op::Neg: case Op::Abs: case Op::Not: case Op::Cvta:
+    case Op::Ex2: case Op::Lg2: case Op::Rcp: case Op::Sqrt: case Op::Rsqrt:
+    case Op::Popc: case Op::Clz: case Op::Ld: case Op::St:
+      return n == 2;
+    case Op::Cvt:
+      return n == ((in.ty == Ty::F16x2 || in.ty == Ty::BF16x2) ? 3u : 2u);
+    case Op::Exit: case Op::Nop:
+      return n == 0;
+    case Op::Bar:
+      return n <= 2;
     case Op::Mma:
       return n == 4 && in.ops[0].vec.size() == 4 && in.ops[1].vec.size() == 4 &&
              in.ops[2].vec.size() == 2 && in.ops[3].vec.size() == 4;
