@@ -451,6 +451,25 @@ bool buildEntryPoint(llvm::Module &mod, llvm::Function *impl,
   b.CreateRet(llvm::ConstantInt::get(i32, kAotErrNull));
 
   b.SetInsertPoint(call);
+  if (f.deviceEntry) {
+    // The tensor-core kernel copies K and V rows with 16-byte cp.async: a
+    // misaligned device pointer would fault on the GPU and lose the CUDA
+    // context. Every device pointer must be 16-byte aligned (cudaMalloc's
+    // and PyTorch's allocations are); nothing is launched otherwise.
+    llvm::Value *low = zero;
+    for (llvm::Value *p : argPtr)
+      low = b.CreateOr(low, b.CreatePtrToInt(p, i64));
+    for (llvm::Value *p : outPtr)
+      low = b.CreateOr(low, b.CreatePtrToInt(p, i64));
+    llvm::Value *misaligned = b.CreateICmpNE(
+        b.CreateAnd(low, llvm::ConstantInt::get(i64, 15)), zero);
+    auto *badAlign = llvm::BasicBlock::Create(c, "misaligned", w);
+    auto *aligned = llvm::BasicBlock::Create(c, "aligned", w);
+    b.CreateCondBr(misaligned, badAlign, aligned);
+    b.SetInsertPoint(badAlign);
+    b.CreateRet(llvm::ConstantInt::get(i32, kAotErrAlign));
+    b.SetInsertPoint(aligned);
+  }
   std::vector<llvm::Value *> callArgs;
   for (size_t a = 0; a < f.sig.args.size(); ++a) {
     callArgs.push_back(argPtr[a]);
@@ -820,7 +839,9 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
        << " * through libattn_cuda_runtime (link with it and -ldl). NAME takes host\n"
        << " * pointers: it allocates device memory, copies the inputs in, launches\n"
        << " * and copies the results back. NAME_device (for functions that are one\n"
-       << " * attn.sdpa) takes device pointers and only launches. Both return when\n"
+       << " * attn.sdpa) takes device pointers, each aligned to 16 bytes\n"
+       << " * (ATTN_ERR_ALIGN otherwise, nothing launched), and only launches.\n"
+       << " * Both return when\n"
        << " * the GPU is done; ATTN_ERR_CUDA means the CUDA runtime failed: the\n"
        << " * message is attnCudaLastError() (attn/cuda_runtime.h).\n";
   os << " */\n"
@@ -832,7 +853,8 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
      << "#define ATTN_ERR_NULL 2\n"
      << "#define ATTN_ERR_INTERNAL 3\n"
      << "#endif\n"
-     << "#ifndef ATTN_ERR_CUDA\n#define ATTN_ERR_CUDA 4\n#endif\n\n"
+     << "#ifndef ATTN_ERR_CUDA\n#define ATTN_ERR_CUDA 4\n#endif\n"
+     << "#ifndef ATTN_ERR_ALIGN\n#define ATTN_ERR_ALIGN 5\n#endif\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
   for (const AotFunction &f : fns) {
     auto dimNames = dimParamNames(f);

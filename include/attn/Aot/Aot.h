@@ -47,6 +47,7 @@ enum AotStatus {
   kAotErrNull = 2,     // a tensor pointer is NULL
   kAotErrInternal = 3, // a result does not have the documented size
   kAotErrCuda = 4,     // the CUDA runtime reported an error (--target=nvptx)
+  kAotErrAlign = 5,    // a NAME_device pointer is not 16-byte aligned
 };
 
 /// A size in terms of the entry point's arguments: a constant, or dimension
