@@ -507,6 +507,7 @@ private:
               for (int64_t j = 0; j < 2; ++j)
                 raw.push_back(e.extract(sAcc[n], {i, j}));
           Value key0 = e.mul(kb, e.idx(kMmaKeys));
+          bool foldScale = c.scale > 0;
           // Bias only where needed: a block past Sk, crossing the causal
           // diagonal, or any block when there is a mask.
           Value needBias = e.cmp(arith::CmpIPredicate::sgt,
@@ -533,16 +534,25 @@ private:
                 return out;
               },
               [&] {
+                // With a positive scale the blocks without bias keep the raw
+                // scores: the scale is folded into the row maximum and into
+                // exp2's argument (one fma per score instead of a multiply
+                // and a subtraction).
+                if (foldScale)
+                  return raw;
                 SmallVector<Value> out;
                 Value sc = scale2();
                 for (Value x : raw)
                   out.push_back(e.fmul(x, sc));
                 return out;
               });
+          // s * k is the scaled, biased score in base 2.
+          Value k = foldScale ? e.select(needBias, e.f32(1.0), scale2())
+                              : e.f32(1.0);
 
           // Online softmax, rows g (i = 0) and g + 8 (i = 1).
           SmallVector<Value> next;
-          Value alpha[2], ref[2], mNew[2];
+          Value alpha[2], ref[2], mNew[2], negRef[2];
           for (int64_t i = 0; i < 2; ++i) {
             Value mx = e.negInf();
             for (int64_t n = 0; n < nTiles; ++n)
@@ -550,11 +560,14 @@ private:
                 mx = e.fmax(mx, s[4 * n + 2 * i + j]);
             mx = e.fmax(mx, e.shflXor(mx, 1));
             mx = e.fmax(mx, e.shflXor(mx, 2));
+            if (foldScale)
+              mx = e.fmul(mx, k); // k > 0: the maximum of s * k
             mNew[i] = e.fmax(it[nOut + i], mx);
             ref[i] = e.select(
                 e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
                 mNew[i]);
             alpha[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
+            negRef[i] = arith::NegFOp::create(b, e.loc, ref[i]);
           }
           SmallVector<Value> p(s.size());
           Value lSum[2] = {zero, zero};
@@ -562,7 +575,8 @@ private:
             for (int64_t i = 0; i < 2; ++i)
               for (int64_t j = 0; j < 2; ++j) {
                 int64_t at = 4 * n + 2 * i + j;
-                p[at] = e.exp2(e.fsub(s[at], ref[i]));
+                p[at] = e.exp2(math::FmaOp::create(b, e.loc, s[at], k,
+                                                   negRef[i]));
                 lSum[i] = e.fadd(lSum[i], p[at]);
               }
           Value alphaVec = e.fromElements(

@@ -69,6 +69,9 @@ CASES = [
       causal=True),
     C("e_bf16_odd200_causal", 1, 2, 200, 200, 64, "bf16", causal=True),
     C("e_f16_scale_half", 1, 2, 64, 64, 64, "f16", scale=0.5),
+    # A negative scale: the kernel keeps the scale out of the row maximum.
+    C("e_bf16_scale_negative_causal", 1, 2, 100, 130, 64, "bf16", scale=-0.3,
+      causal=True),
     C("e_f16_mask_i1", 2, 2, 64, 64, 64, "f16", mask="i1", mask_bh=(1, 1)),
     C("e_bf16_mask_i1_causal_gqa", 2, 4, 48, 80, 128, "bf16", Hkv=2,
       causal=True, mask="i1", mask_bh=(2, 1)),
