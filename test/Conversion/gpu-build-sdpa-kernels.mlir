@@ -40,7 +40,7 @@
 // CHECK: memref.view {{.*}} to memref<2x64x72xf16, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<2x64x72xf16, #gpu.address_space<workgroup>>
 // Q fragments straight from global memory.
-// CHECK: vector.load %{{.*}} : memref<2x8x200x64xf16>, vector<2xf16>
+// CHECK: vector.load %{{.*}} {alignment = 4 : i64} : memref<2x8x200x64xf16>, vector<2xf16>
 // CHECK: vector.from_elements {{.*}} : vector<4x2xf16>
 // The first tile, zero-filled past Sk.
 // CHECK: scf.if
@@ -74,7 +74,7 @@
 // CHECK: scf.yield
 // O / l stored as f16 pairs.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
-// CHECK: vector.store {{.*}} : memref<2x8x200x64xf16>, vector<2xf16>
+// CHECK: vector.store {{.*}} {alignment = 4 : i64} : memref<2x8x200x64xf16>, vector<2xf16>
 // CHECK: gpu.return
 module {
   func.func private @__attn_gpu_sdpa_0(memref<2x8x200x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<2x8x200x64xf16>) attributes {attn.gpu_sdpa = {causal, scale = 1.250000e-01 : f32}}

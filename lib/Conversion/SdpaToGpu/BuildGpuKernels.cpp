@@ -406,9 +406,13 @@ private:
     for (int64_t kk = 0; kk < c.d / 16; ++kk) {
       Value c0 = e.add(t4, e.idx(kk * 16));
       Value c1 = e.add(c0, e.idx(8));
+      // Column pairs start at even columns of rows of D (a multiple of 16)
+      // elements, in buffers aligned to 16 bytes (gpu.alloc; the device
+      // entry checks its pointers): one 4-byte load per pair.
       auto ld = [&](Value row, Value col) {
         return vector::LoadOp::create(b, e.loc, vec({2}, t), f.q,
-                                      ValueRange{f.batch, f.head, row, col})
+                                      ValueRange{f.batch, f.head, row, col},
+                                      /*nontemporal=*/false, llvm::Align(4))
             .getResult();
       };
       SmallVector<Value> parts{ld(q0, c0), ld(q1, c0), ld(q0, c1),
@@ -637,7 +641,8 @@ private:
               arith::TruncFOp::create(b, e.loc, vec({2}, t), pair);
           vector::StoreOp::create(
               b, e.loc, narrowed, f.out,
-              ValueRange{f.batch, f.head, row, e.add(t4, e.idx(8 * n))});
+              ValueRange{f.batch, f.head, row, e.add(t4, e.idx(8 * n))},
+              /*nontemporal=*/false, llvm::Align(4));
         }
       });
     }
