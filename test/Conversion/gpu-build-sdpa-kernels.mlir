@@ -55,10 +55,10 @@
 // CHECK: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // Bias (causal here) only on blocks that cross the diagonal or Sk.
 // CHECK: scf.if %{{.*}} -> (f32,
-// Blocks without bias keep the raw scores: k = 1 (biased, already scaled)
-// or scale*log2(e) (0.125 * 1.4427 = 0.18034) multiplies the row maximum and
-// is folded into exp2's argument by an fma.
-// CHECK: %[[KS:.*]] = arith.select %{{.*}}, %cst{{[_0-9]*}}, %cst{{[_0-9]*}} : f32
+// The scores stay unscaled (causal here: the scale is folded): scale*log2(e)
+// (0.125 * 1.4427 = 0.18034) multiplies the row maximum and goes into exp2's
+// argument by an fma.
+// CHECK: %[[KS:.*]] = arith.constant 0.180336{{[0-9]*}} : f32
 // Row maxima across the quad, the online softmax in base 2.
 // CHECK: gpu.shuffle xor %{{.*}}, %c1_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
 // CHECK: gpu.shuffle xor %{{.*}}, %c2_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32

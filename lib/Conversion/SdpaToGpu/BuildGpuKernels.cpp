@@ -192,8 +192,10 @@ private:
   Type f32() { return b.getF32Type(); }
   Value scale2() { return e.f32(c.scale * kLog2e); }
 
-  /// Mask element (b, h, i, j) -> the bias to add, in base 2 (or -inf).
-  Value applyMask(const KernelFrame &f, Value s, Value row, Value key) {
+  /// Mask element (b, h, i, j) -> the bias to add, in base 2 (or -inf);
+  /// `raw`: in units of the unscaled score (the bias divided by the scale).
+  Value applyMask(const KernelFrame &f, Value s, Value row, Value key,
+                  bool raw = false) {
     if (!f.mask)
       return s;
     Value zero = e.idx(0);
@@ -206,17 +208,19 @@ private:
     Value m = e.load(f.mask, {bm, hm, row, key});
     if (m.getType().isInteger(1))
       return e.select(m, s, e.negInf());
-    return e.fadd(s, e.fmul(e.widen(m), e.f32(kLog2e)));
+    return e.fadd(s, e.fmul(e.widen(m), e.f32(raw ? 1.0 / c.scale : kLog2e)));
   }
 
   /// Scaled score with the bias of (row, key): -inf past Sk, above the
   /// causal diagonal or where an i1 mask is false; the additive mask. Rows
-  /// and keys out of range are clamped before any load.
-  Value biased(const KernelFrame &f, Value s, Value row, Value key) {
-    Value x = e.fmul(s, scale2());
+  /// and keys out of range are clamped before any load. `raw`: the score
+  /// stays unscaled (the caller scales it later; positive scales only).
+  Value biased(const KernelFrame &f, Value s, Value row, Value key,
+               bool raw = false) {
+    Value x = raw ? s : e.fmul(s, scale2());
     Value lastRow = e.sub(f.sq, e.idx(1));
     Value lastKey = e.maxS(e.sub(f.sk, e.idx(1)), e.idx(0));
-    x = applyMask(f, x, e.minS(row, lastRow), e.minS(key, lastKey));
+    x = applyMask(f, x, e.minS(row, lastRow), e.minS(key, lastKey), raw);
     Value hidden = e.cmp(arith::CmpIPredicate::sge, key, f.sk);
     if (c.causal)
       hidden = arith::OrIOp::create(
@@ -511,7 +515,14 @@ private:
               for (int64_t j = 0; j < 2; ++j)
                 raw.push_back(e.extract(sAcc[n], {i, j}));
           Value key0 = e.mul(kb, e.idx(kMmaKeys));
-          bool foldScale = c.scale > 0;
+          // Folding the scale into exp2's fma saves a multiply and a
+          // subtraction per score but costs ptxas (13.0) 4 registers: for
+          // D, Dv <= 64 without causal or mask that is 131 instead of 127,
+          // 3 CTAs per SM instead of 4 (the other kernels stay on the same
+          // side of 128 or are above it anyway), so that one keeps its
+          // occupancy until a GPU says which is faster.
+          bool foldScale = c.scale > 0 &&
+                           !(c.d <= 64 && c.dv <= 64 && !c.causal && !c.mask);
           // Bias only where needed: a block past Sk, crossing the causal
           // diagonal, or any block when there is a mask.
           Value needBias = e.cmp(arith::CmpIPredicate::sgt,
@@ -534,14 +545,15 @@ private:
                     for (int64_t j = 0; j < 2; ++j)
                       out.push_back(biased(
                           f, raw[4 * n + 2 * i + j], i ? r1 : r0,
-                          e.add(key0, e.add(t4, e.idx(8 * n + j)))));
+                          e.add(key0, e.add(t4, e.idx(8 * n + j))),
+                          foldScale));
                 return out;
               },
               [&] {
-                // With a positive scale the blocks without bias keep the raw
-                // scores: the scale is folded into the row maximum and into
-                // exp2's argument (one fma per score instead of a multiply
-                // and a subtraction).
+                // With a positive scale the scores stay unscaled (the bias
+                // above is divided by the scale): the scale is folded into
+                // the row maximum and into exp2's argument (one fma per score
+                // instead of a multiply and a subtraction).
                 if (foldScale)
                   return raw;
                 SmallVector<Value> out;
@@ -551,8 +563,7 @@ private:
                 return out;
               });
           // s * k is the scaled, biased score in base 2.
-          Value k = foldScale ? e.select(needBias, e.f32(1.0), scale2())
-                              : e.f32(1.0);
+          Value k = foldScale ? scale2() : e.f32(1.0);
 
           // Online softmax, rows g (i = 0) and g + 8 (i = 1).
           SmallVector<Value> next;
