@@ -1065,6 +1065,15 @@ TEST(PtxEmulatorParse, RejectsMalformedOperands) {
   expectParseError(withInstruction(inst), inst, "add");
 }
 
+// Found by mutating kernels (an empty vector divided by its length; an
+// access of a 1-bit type was an access of 0 bytes).
+TEST(PtxEmulatorParse, RejectsEmptyVectorsAndPredicateMemoryAccesses) {
+  std::string mov = "mov.b32 	%r2, {};";
+  expectParseError(withInstruction(mov), mov, "mov");
+  std::string ld = "ld.global.pred 	%r2, [%rd1];";
+  expectParseError(withInstruction(ld), ld, "ld");
+}
+
 TEST(PtxEmulatorParse, ParamSizesAndUnknownKernel) {
   std::string text = module(R"(
 .visible .entry p(

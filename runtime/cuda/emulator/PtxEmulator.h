@@ -59,6 +59,8 @@ struct LaunchConfig {
   size_t dynamicShared = 0;
   // One byte string per parameter, sizes as kernelParamSizes says.
   std::vector<std::vector<uint8_t>> params;
+  // A CTA that executes more warp instructions is reported as stuck.
+  uint64_t maxWarpStepsPerCta = 400ull * 1000 * 1000;
 };
 
 // Global memory: addresses are host addresses. `valid(addr, bytes)` says

@@ -24,8 +24,6 @@ namespace {
 // Generic addresses of the shared window (the CTA's shared memory): far
 // above any user-space host address.
 constexpr uint64_t kSharedBase = 1ull << 60;
-// A CTA that executes more warp instructions than this is stuck.
-constexpr uint64_t kMaxWarpSteps = 400ull * 1000 * 1000;
 
 float asF32(uint64_t v) {
   uint32_t b = static_cast<uint32_t>(v);
@@ -300,9 +298,9 @@ private:
           pc = std::min(pc, w.pc[l]);
       if (pc == INT32_MAX)
         return steps;
-      if (++steps + stepsSoFar > kMaxWarpSteps) {
+      if (++steps + stepsSoFar > cfg.maxWarpStepsPerCta) {
         faultInst = &k.code[pc];
-        fault(w, -1, "more than " + std::to_string(kMaxWarpSteps) +
+        fault(w, -1, "more than " + std::to_string(cfg.maxWarpStepsPerCta) +
                          " warp instructions in one CTA (an endless loop?)");
       }
       uint32_t here = 0, act = 0;
@@ -422,6 +420,8 @@ private:
         sp = Space::Global;
       }
     }
+    if (n == 0)
+      fault(w, lane, "memory access of no bytes (unsupported type)");
     if (a % n && n <= 16)
       fault(w, lane, "misaligned " + std::to_string(n) + "-byte access at 0x" +
                          toHex(a));

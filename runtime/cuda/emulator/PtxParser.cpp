@@ -681,6 +681,12 @@ private:
 
   static bool checkArity(const Inst &in) {
     size_t n = in.ops.size();
+    for (const Operand &o : in.ops)
+      if (o.kind == Operand::Vec && o.vec.empty())
+        return false;
+    if ((in.op == Op::Ld || in.op == Op::St) &&
+        (in.ty == Ty::None || in.ty == Ty::Pred))
+      return false;
     switch (in.op) {
     case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Rem:
     case Op::Min: case Op::Max: case Op::And: case Op::Or: case Op::Xor:
