@@ -23,10 +23,14 @@ BUILD=${1:-build-asan}
 SECONDS_EACH=${2:-60}
 shift $(( $# > 2 ? 2 : $# ))
 TARGETS=("$@")
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || { echo "fuzz: no build directory ${1:-build-asan}"; exit 2; }
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(npy_fuzzer bind_fuzzer ir_fuzzer)
+  # The PTX emulator's target exists where cuda.h was found.
+  if grep -q '^ATTN_CUDA_RUNTIME:BOOL=ON' "$BUILD/CMakeCache.txt" 2>/dev/null; then
+    TARGETS+=(ptx_fuzzer)
+  fi
 fi
-BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || { echo "fuzz: no build directory ${1:-build-asan}"; exit 2; }
 PY=/usr/bin/python3
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-22/bin/llvm-symbolizer}
 # libFuzzer reports through stderr; leaks are checked (detect_leaks=1).

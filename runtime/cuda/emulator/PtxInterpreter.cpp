@@ -192,9 +192,9 @@ public:
                  << faultTid[2] << ")";
             if (faultInst)
               os << ", PTX line " << faultInst->line << " '"
-                 << faultInst->text.substr(0, 80) << "'";
+                 << oneLine(faultInst->text, 80) << "'";
             os << ": " << f.what;
-            error = os.str();
+            error = oneLine(os.str(), 400);
             return false;
           }
         }

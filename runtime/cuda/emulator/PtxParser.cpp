@@ -226,6 +226,13 @@ bool parseInt(const std::string &s, int64_t &v) {
   return true;
 }
 
+// Bounds that keep a malformed module from exhausting memory: far above
+// what LLVM emits for our kernels (a few thousand virtual registers) and
+// what a GPU allows (227 KiB of shared memory per block).
+constexpr long kMaxRegisters = 16384;
+constexpr size_t kMaxShared = 227 * 1024;
+constexpr size_t kMaxParamBytes = 32764; // CUDA 12.1+'s kernel parameter limit
+
 class Parser {
 public:
   explicit Parser(Program &p) : prog(p) {}
@@ -276,7 +283,7 @@ private:
   std::vector<std::pair<size_t, std::string>> fixups; // inst, operand label
 
   bool fail(int line, const std::string &msg) {
-    error = "PTX line " + std::to_string(line) + ": " + msg;
+    error = "PTX line " + std::to_string(line) + ": " + oneLine(msg, 240);
     return false;
   }
 
@@ -315,6 +322,9 @@ private:
         v.dynamic = true;
       else
         count = std::strtoull(n.c_str(), nullptr, 10);
+      if (count > kMaxShared)
+        return fail(line, "shared variable larger than a GPU's shared "
+                          "memory: " + t);
     } else {
       v.name = name;
     }
@@ -374,6 +384,9 @@ private:
         // aligned to its own size unless it is a byte array.
         size_t a = (lb != std::string::npos && align) ? align : b;
         off = (off + a - 1) / a * a;
+        if (count > kMaxParamBytes || off + count * b > kMaxParamBytes)
+          return fail(h.line, "kernel parameters above " +
+                                  std::to_string(kMaxParamBytes) + " bytes");
         kern.params.push_back({name, off, count * b});
         off += count * b;
       }
@@ -452,6 +465,10 @@ private:
       off += v.size;
     }
     off = (off + dynAlign - 1) / dynAlign * dynAlign;
+    if (off > kMaxShared)
+      return fail(h.line, "kernel " + nm + " declares " + std::to_string(off) +
+                              " bytes of shared memory (a GPU has at most " +
+                              std::to_string(kMaxShared) + ")");
     kern.staticShared = off;
     for (SharedVar &v : shared)
       if (v.dynamic)
@@ -499,12 +516,18 @@ private:
       size_t lt = n.find('<');
       if (lt != std::string::npos) {
         std::string prefix = n.substr(0, lt);
-        int cnt = std::atoi(n.c_str() + lt + 1);
-        banks[prefix] = {nextReg, cnt};
-        nextReg += cnt;
+        long cnt = std::atol(n.c_str() + lt + 1);
+        if (cnt < 0 || cnt > kMaxRegisters)
+          return fail(line, "too many registers: " + x);
+        banks[prefix] = {nextReg, static_cast<int>(cnt)};
+        nextReg += static_cast<int>(cnt);
       } else {
         singles[n] = nextReg++;
       }
+      // Each warp holds 32 copies of every register.
+      if (nextReg > kMaxRegisters)
+        return fail(line, "more than " + std::to_string(kMaxRegisters) +
+                              " registers in one kernel");
     }
     return true;
   }
@@ -538,6 +561,8 @@ private:
       o.kind = Operand::Vec;
       std::string in = s.substr(1, s.rfind('}') - 1);
       for (const std::string &e : splitOperands(in)) {
+        if (!trim(e).empty() && trim(e)[0] == '{')
+          return fail(line, "nested vector operand '" + s + "'");
         Operand sub;
         if (!parseOperand(e, line, sub))
           return false;

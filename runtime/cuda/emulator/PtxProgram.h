@@ -77,6 +77,30 @@ struct Kernel {
   std::vector<Inst> code;
 };
 
+/// `text` as one line for a message: control characters and runs of
+/// whitespace become one space, at most `max` characters (then "...").
+inline std::string oneLine(const std::string &text, size_t max = 160) {
+  std::string out;
+  for (char ch : text) {
+    bool space = static_cast<unsigned char>(ch) < 0x20 || ch == ' ' ||
+                 ch == 0x7f;
+    if (space) {
+      if (!out.empty() && out.back() != ' ')
+        out += ' ';
+    } else {
+      out += ch;
+    }
+    if (out.size() > max) {
+      out.resize(max);
+      out += "...";
+      break;
+    }
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
 class Program {
 public:
   std::map<std::string, Kernel> kernels;
