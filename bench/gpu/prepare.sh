@@ -8,6 +8,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ATTN_COMPILE=${ATTN_COMPILE:-build/bin/attn-compile}
+# The host code runs on the device machine's CPU, whose model is unknown
+# here: x86-64-v3 (AVX2, FMA) rather than this machine's -mcpu.
+HOST_CPU=${HOST_CPU:-x86-64-v3}
 ART=bench/gpu/artefacts
 LIMIT=$((64 * 1024 * 1024))
 only=()
@@ -30,7 +33,7 @@ for m in "$ART"/mlir/*.mlir; do
   name=$(basename "$m" .mlir)
   n=$((n + 1))
   for ext in o h; do
-    if ! err=$("$ATTN_COMPILE" "$m" --target=nvptx -o "$ART/obj/$name.$ext" 2>&1); then
+    if ! err=$("$ATTN_COMPILE" "$m" --target=nvptx --cpu="$HOST_CPU" -o "$ART/obj/$name.$ext" 2>&1); then
       echo "prepare: FAIL $name.$ext: $(echo "$err" | tail -n 1)"
       failed=$((failed + 1))
       continue 2
