@@ -90,8 +90,11 @@ void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
                                    const NvvmPipelineOptions &opts) {
   // Host code and the launcher calls are bufferized before any gpu op
   // exists (the deallocation pipeline rejects them); the kernels and the
-  // launch code come after.
-  addTextual(pm, "attn-check-cuda-toolkit,func.func(attn-decompose-mha),"
+  // launch code come after. attn.mha's projections stay in the host code,
+  // as the cpu pipeline's vectorized GEMM kernels (256-bit vectors, one
+  // thread: the library links no OpenMP runtime); convert-scf-to-cf in the
+  // NVVM pipeline runs their scf.parallel sequentially.
+  addTextual(pm, "attn-check-cuda-toolkit,func.func(attn-decompose-mha{kernels=true vector-bits=256}),"
                  "attn-gpu-outline-sdpa,canonicalize,cse");
   addTextual(pm, kBufferize);
   addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
