@@ -36,6 +36,12 @@
 
 // CHECK-LABEL: gpu.module @attn_kernels
 // CHECK: gpu.func @__attn_gpu_sdpa_0({{.*}}) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
+// Causal: query blocks in reverse launch order (the longest CTAs first).
+// CHECK: %[[BX:.*]] = gpu.block_id  x
+// CHECK: %[[GX:.*]] = gpu.grid_dim  x
+// CHECK: %[[LAST:.*]] = arith.subi %[[GX]], %{{.*}} : index
+// CHECK: %[[RB:.*]] = arith.subi %[[LAST]], %[[BX]] : index
+// CHECK: arith.muli %[[RB]], %c64 : index
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<2x64x72xf16, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<2x64x72xf16, #gpu.address_space<workgroup>>

@@ -166,8 +166,16 @@ public:
     // share one head's K and V in L2).
     f.bh = e.add(e.mul(e.blockId(gpu::Dimension::z), e.idx(kMaxGridY)),
                  e.blockId(gpu::Dimension::y));
-    f.rowBlockStart =
-        e.mul(e.blockId(gpu::Dimension::x), e.idx(c.rowsPerCta()));
+    // Causal: the last query blocks, which see the most keys, first (the
+    // GPU starts CTAs in index order; FA2 orders them so too), so that the
+    // long CTAs do not all end up in the tail of the launch.
+    Value rowBlock = e.blockId(gpu::Dimension::x);
+    if (c.causal)
+      rowBlock = e.sub(e.sub(gpu::GridDimOp::create(b, e.loc,
+                                                    gpu::Dimension::x),
+                             e.idx(1)),
+                       rowBlock);
+    f.rowBlockStart = e.mul(rowBlock, e.idx(c.rowsPerCta()));
     Value live = arith::AndIOp::create(
         b, e.loc,
         e.cmp(arith::CmpIPredicate::ult, f.bh, e.mul(f.bDim, f.hDim)),
