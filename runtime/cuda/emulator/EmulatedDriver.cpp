@@ -501,28 +501,28 @@ EMU_API CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
   return CUDA_SUCCESS;
 }
 
-EMU_API CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned v, size_t n,
-                                  CUstream) {
+namespace {
+// Fills n elements of type T at dst, which must be device memory.
+template <typename T> CUresult memsetElements(CUdeviceptr dst, T v, size_t n) {
   if (CUresult r = ready())
     return r;
-  if (!inside(state().allocations, dst, n * 4))
+  if (!inside(state().allocations, dst, n * sizeof(T)))
     return CUDA_ERROR_INVALID_VALUE;
-  auto *p = reinterpret_cast<uint32_t *>(dst);
+  T *p = reinterpret_cast<T *>(dst);
   for (size_t i = 0; i < n; ++i)
     p[i] = v;
   return CUDA_SUCCESS;
 }
+} // namespace
+
+EMU_API CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned v, size_t n,
+                                  CUstream) {
+  return memsetElements<uint32_t>(dst, v, n);
+}
 
 EMU_API CUresult cuMemsetD16Async(CUdeviceptr dst, unsigned short v, size_t n,
                                   CUstream) {
-  if (CUresult r = ready())
-    return r;
-  if (!inside(state().allocations, dst, n * 2))
-    return CUDA_ERROR_INVALID_VALUE;
-  auto *p = reinterpret_cast<uint16_t *>(dst);
-  for (size_t i = 0; i < n; ++i)
-    p[i] = v;
-  return CUDA_SUCCESS;
+  return memsetElements<uint16_t>(dst, v, n);
 }
 
 EMU_API CUresult cuMemHostRegister(void *p, size_t bytes, unsigned) {

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <sstream>
 
 namespace attn::ptxemu {
@@ -902,53 +903,51 @@ private:
     }
   }
 
+  // One f32 or f64 operation (operands past the instruction's are 0).
+  template <typename T>
+  T floatOp(const Inst &in, T a, T b, T c, const Warp &w, int l) {
+    switch (in.op) {
+    case Op::Add: return a + b;
+    case Op::Sub: return a - b;
+    case Op::Mul: return a * b;
+    case Op::Div: return a / b;
+    case Op::Fma: case Op::Mad: return std::fma(a, b, c);
+    case Op::Neg: return -a;
+    case Op::Abs: return std::fabs(a);
+    case Op::Copysign: return std::copysign(b, a);
+    case Op::Min: case Op::Max: {
+      bool isMax = in.op == Op::Max;
+      if (std::isnan(a) || std::isnan(b))
+        return in.nanProp ? std::numeric_limits<T>::quiet_NaN()
+                          : (std::isnan(a) ? b : a);
+      if (a == b) // -0 < +0
+        return (isMax ? !std::signbit(a) : std::signbit(a)) ? a : b;
+      return isMax ? std::max(a, b) : std::min(a, b);
+    }
+    default:
+      fault(w, l, "floating-point operation not implemented");
+    }
+  }
+
   void arith(const Inst &in, Warp &w, int l) {
     const std::vector<Operand> &o = in.ops;
     Ty t = in.ty;
     auto src = [&](int i) { return read(o[i], w, l); };
-    if (t == Ty::F32) {
-      float a = asF32(src(1)), r = 0;
-      float b = o.size() > 2 ? asF32(src(2)) : 0.0f;
-      switch (in.op) {
-      case Op::Add: r = a + b; break;
-      case Op::Sub: r = a - b; break;
-      case Op::Mul: r = a * b; break;
-      case Op::Div: r = a / b; break;
-      case Op::Fma: case Op::Mad: r = std::fma(a, b, asF32(src(3))); break;
-      case Op::Neg: r = -a; break;
-      case Op::Abs: r = std::fabs(a); break;
-      case Op::Copysign: r = std::copysign(b, a); break;
-      case Op::Min: case Op::Max: {
-        bool isMax = in.op == Op::Max;
-        if (std::isnan(a) || std::isnan(b))
-          r = in.nanProp ? std::nanf("") : (std::isnan(a) ? b : a);
-        else if (a == b)
-          r = (isMax ? !std::signbit(a) : std::signbit(a)) ? a : b;
-        else
-          r = isMax ? std::max(a, b) : std::min(a, b);
-        break;
-      }
-      default: fault(w, l, "f32 operation not implemented");
-      }
-      write(o[0], w, l, f32Bits(r));
-      return;
-    }
-    if (t == Ty::F64) {
-      double a = asF64(src(1)), r = 0;
-      double b = o.size() > 2 ? asF64(src(2)) : 0.0;
-      switch (in.op) {
-      case Op::Add: r = a + b; break;
-      case Op::Sub: r = a - b; break;
-      case Op::Mul: r = a * b; break;
-      case Op::Div: r = a / b; break;
-      case Op::Fma: case Op::Mad: r = std::fma(a, b, asF64(src(3))); break;
-      case Op::Neg: r = -a; break;
-      case Op::Abs: r = std::fabs(a); break;
-      case Op::Min: r = std::fmin(a, b); break;
-      case Op::Max: r = std::fmax(a, b); break;
-      default: fault(w, l, "f64 operation not implemented");
-      }
-      write(o[0], w, l, f64Bits(r));
+    if (t == Ty::F32 || t == Ty::F64) {
+      bool f64 = t == Ty::F64;
+      auto val = [&](int i) -> double {
+        if (static_cast<size_t>(i) >= o.size())
+          return 0.0;
+        return f64 ? asF64(src(i)) : asF32(src(i));
+      };
+      uint64_t r;
+      if (f64)
+        r = f64Bits(floatOp<double>(in, val(1), val(2), val(3), w, l));
+      else
+        r = f32Bits(floatOp<float>(in, static_cast<float>(val(1)),
+                                   static_cast<float>(val(2)),
+                                   static_cast<float>(val(3)), w, l));
+      write(o[0], w, l, r);
       return;
     }
     int bits = bitsOf(t);
