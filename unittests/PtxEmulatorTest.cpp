@@ -624,6 +624,58 @@ TEST(PtxEmulatorShfl, ButterflyReductionPerWarp) {
   }
 }
 
+// vote.sync: any/all/uni/ballot over each warp of 64 threads. Warp 0 votes
+// on "lane == 5" (any, not all, not uniform), warp 1 on "true" (all).
+TEST(PtxEmulatorVote, AnyAllUniBallot) {
+  std::string text = module(R"(
+.visible .entry vt(
+	.param .u64 .ptr .align 1 vt_param_0
+)
+{
+	.reg .pred 	%p<8>;
+	.reg .b32 	%r<20>;
+	.reg .b64 	%rd<10>;
+	ld.param.b64 	%rd1, [vt_param_0];
+	cvta.to.global.u64 	%rd2, %rd1;
+	mov.u32 	%r1, %tid.x;
+	and.b32 	%r2, %r1, 31;
+	setp.eq.s32 	%p1, %r2, 5;
+	setp.gt.u32 	%p2, %r1, 31;
+	or.pred 	%p3, %p1, %p2;
+	vote.sync.any.pred 	%p4, %p3, -1;
+	vote.sync.all.pred 	%p5, %p3, -1;
+	vote.sync.uni.pred 	%p6, %p3, -1;
+	vote.sync.ballot.b32 	%r3, %p3, -1;
+	vote.sync.any.pred 	%p7, !%p3, -1;
+	selp.b32 	%r4, 1, 0, %p4;
+	selp.b32 	%r5, 2, 0, %p5;
+	selp.b32 	%r6, 4, 0, %p6;
+	selp.b32 	%r7, 8, 0, %p7;
+	or.b32 	%r8, %r4, %r5;
+	or.b32 	%r9, %r8, %r6;
+	or.b32 	%r10, %r9, %r7;
+	mul.wide.u32 	%rd3, %r1, 8;
+	add.s64 	%rd4, %rd2, %rd3;
+	st.global.b32 	[%rd4], %r10;
+	st.global.b32 	[%rd4+4], %r3;
+	ret;
+}
+)");
+  std::vector<uint32_t> out(128, 0);
+  Memory mem;
+  mem.add(out);
+  std::string error;
+  ASSERT_TRUE(run(text, "vt", config(1, 1, 1, 64, 1, 1, {ptrParam(out)}), mem,
+                  error))
+      << error;
+  for (unsigned t = 0; t < 64; ++t) {
+    bool w0 = t < 32;
+    // warp 0: any, not all, not uni, some lane false; warp 1: any, all, uni.
+    EXPECT_EQ(out[2 * t], w0 ? 1u + 8u : 1u + 2u + 4u) << "thread " << t;
+    EXPECT_EQ(out[2 * t + 1], w0 ? 1u << 5 : 0xffffffffu) << "thread " << t;
+  }
+}
+
 //===--- (4) cp.async ----------------------------------------------------===//
 
 // 64 threads, 2048 bytes of dynamic shared memory: each thread poisons its

@@ -666,6 +666,11 @@ private:
       shfl(in, w, act);
       advance(w, here);
       return;
+    case Op::Vote:
+      requireConverged(w, act, "vote.sync");
+      vote(in, w, act);
+      advance(w, here);
+      return;
     case Op::Ldmatrix:
       requireConverged(w, act, "ldmatrix.sync.aligned");
       ldmatrix(in, w);
@@ -1160,6 +1165,29 @@ private:
       write(o[0], w, l, vals[j] & 0xffffffffu);
       if (in.second >= 0)
         writeReg(in.second, w, l, ok);
+    });
+  }
+
+  // vote.sync over the member lanes (all of them active: converged).
+  void vote(const Inst &in, Warp &w, uint32_t act) {
+    uint32_t member = static_cast<uint32_t>(read(in.ops[2], w, __builtin_ctz(act)));
+    if ((member & act) != member)
+      fault(w, -1, "vote.sync member mask " + hex(member) +
+                       " names lanes that are not here " + hex(act));
+    uint32_t ballot = 0;
+    forLanes(member, [&](int l) {
+      if (read(in.ops[1], w, l) & 1)
+        ballot |= 1u << l;
+    });
+    forLanes(act & member, [&](int l) {
+      uint64_t r;
+      switch (in.num) {
+      case 0: r = ballot != 0; break;
+      case 1: r = ballot == member; break;
+      case 2: r = ballot == 0 || ballot == member; break;
+      default: r = ballot; break;
+      }
+      write(in.ops[0], w, l, r);
     });
   }
 

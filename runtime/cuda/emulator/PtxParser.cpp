@@ -740,6 +740,9 @@ private:
       return n == 4;
     case Op::Shfl:
       return n == 5;
+    case Op::Vote: // vote.sync.{any,all,uni}.pred / .ballot.b32 d, p, mask
+      return n == 3 && in.num != 4 &&
+             (in.num == 3 ? in.ty == Ty::B32 : in.ty == Ty::Pred);
     case Op::Setp:
       return n == 3 || n == 4;
     case Op::CpAsync:
@@ -797,7 +800,7 @@ private:
         in.num = 2;
       else if (m == "x4")
         in.num = 4;
-      else if (m == "uni" || m == "sync" || m == "aligned" || m == "rn" ||
+      else if ((m == "uni" && b != "vote") || m == "sync" || m == "aligned" || m == "rn" ||
                m == "approx" || m == "ftz" || m == "full" || m == "nc" ||
                m == "ca" || m == "cg" || m == "cs" || m == "lu" || m == "cv" ||
                m == "wb" || m == "wt" || m == "ptr" || m == "m8n8" ||
@@ -824,6 +827,17 @@ private:
           found = true;
         }
         if (!found)
+          return false;
+      } else if (b == "vote") {
+        if (m == "any")
+          in.num = 0;
+        else if (m == "all")
+          in.num = 1;
+        else if (m == "uni")
+          in.num = 2;
+        else if (m == "ballot")
+          in.num = 3;
+        else
           return false;
       } else if (b == "shfl") {
         if (m == "up")
@@ -862,7 +876,7 @@ private:
         {"cvt", Op::Cvt},       {"cvta", Op::Cvta}, {"ld", Op::Ld},
         {"st", Op::St},         {"bra", Op::Bra},   {"ret", Op::Exit},
         {"exit", Op::Exit},     {"bar", Op::Bar},   {"barrier", Op::Bar},
-        {"shfl", Op::Shfl},     {"ex2", Op::Ex2},   {"lg2", Op::Lg2},
+        {"shfl", Op::Shfl},     {"vote", Op::Vote},  {"ex2", Op::Ex2},   {"lg2", Op::Lg2},
         {"rcp", Op::Rcp},       {"sqrt", Op::Sqrt}, {"rsqrt", Op::Rsqrt},
         {"ldmatrix", Op::Ldmatrix}, {"mma", Op::Mma}, {"fence", Op::Nop},
         {"membar", Op::Nop},    {"cp", Op::CpAsync}, {"popc", Op::Popc},

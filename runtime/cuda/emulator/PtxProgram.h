@@ -20,7 +20,7 @@ enum class Space { None, Global, Shared, Param };
 enum class Op {
   None, Mov, Add, Sub, Mul, Mad, Fma, Div, Rem, Min, Max, Neg, Abs, And, Or,
   Xor, Not, Shl, Shr, Bfe, Selp, Setp, Cvt, Cvta, Ld, St, Bra, Exit, Bar,
-  Shfl, Ex2, Lg2, Rcp, Sqrt, Rsqrt, Ldmatrix, Mma, Nop, CpAsync, Popc, Clz,
+  Shfl, Vote, Ex2, Lg2, Rcp, Sqrt, Rsqrt, Ldmatrix, Mma, Nop, CpAsync, Popc, Clz,
   Copysign
 };
 
@@ -41,7 +41,7 @@ struct Inst {
   Ty ty = Ty::None, ty2 = Ty::None;
   Space space = Space::None;
   int vec = 1;          // ld/st .v2/.v4
-  int num = 4;          // ldmatrix .xN; shfl mode
+  int num = 4;          // ldmatrix .xN; shfl mode; vote kind
   int cmp = -1;         // setp comparison
   int boolOp = 0;       // setp .and/.or/.xor
   int roundInt = 0;     // cvt .rzi/.rni/.rmi/.rpi
