@@ -69,10 +69,16 @@
 // CHECK: gpu.shuffle xor %{{.*}}, %c1_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
 // CHECK: gpu.shuffle xor %{{.*}}, %c2_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
 // CHECK: arith.mulf %{{.*}}, %[[KS]] : f32
-// CHECK: math.exp2
+// Lazy rescaling: the references move only when a row maximum of the warp
+// grew by more than 8 (one vote per warp); O and l are rescaled only then.
+// CHECK: arith.cmpf ugt
+// CHECK: %[[ANY:.*]] = nvvm.vote.sync  any %{{.*}}, %{{.*}} -> i1
 // CHECK: %[[NR:.*]] = arith.negf
 // CHECK: %[[A:.*]] = math.fma %{{.*}}, %[[KS]], %[[NR]] : f32
 // CHECK-NEXT: math.exp2 %[[A]] : f32
+// CHECK: scf.if %[[ANY]] -> (vector<2x2xf32>,
+// CHECK: math.exp2
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<2x2xf32>
 // CHECK: arith.truncf {{.*}} : f32 to f16
 // CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true}
 // CHECK: nvgpu.mma.sync

@@ -26,6 +26,7 @@
 
 #include "../../Transforms/KernelEmitter.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -53,6 +54,9 @@ constexpr int64_t kFmaRows = 4;     // query rows per CTA (one per warp)
 constexpr int64_t kPad = 8;         // elements of padding per smem row
 constexpr int64_t kMaxGridY = 65535;
 constexpr double kLog2e = 1.4426950408889634;
+/// Growth of a row maximum (base 2) below which the tensor-core kernel keeps
+/// the stale reference and skips rescaling O and l.
+constexpr double kLazyRescale = 8.0;
 
 /// The configuration of one attn.sdpa, read off a launcher declaration.
 struct SdpaConf {
@@ -523,14 +527,16 @@ private:
               for (int64_t j = 0; j < 2; ++j)
                 raw.push_back(e.extract(sAcc[n], {i, j}));
           Value key0 = e.mul(kb, e.idx(kMmaKeys));
-          // Folding the scale into exp2's fma saves a multiply and a
-          // subtraction per score but costs ptxas (13.0) 4 registers: for
-          // D, Dv <= 64 without causal or mask that is 131 instead of 127,
-          // 3 CTAs per SM instead of 4 (the other kernels stay on the same
-          // side of 128 or are above it anyway), so that one keeps its
-          // occupancy until a GPU says which is faster.
-          bool foldScale = c.scale > 0 &&
-                           !(c.d <= 64 && c.dv <= 64 && !c.causal && !c.mask);
+          // The kernel for D, Dv <= 64 without causal or mask fits 127
+          // registers (4 CTAs per SM). Folding the scale into exp2's fma
+          // (a multiply and a subtraction fewer per score) and lazy
+          // rescaling (below) each cost ptxas 13.0 registers there: 131
+          // (3 CTAs per SM), or 128 and a 4-byte spill. That kernel keeps
+          // its occupancy until a GPU says which is faster; the others stay
+          // on the same side of 128 or are above it anyway.
+          bool registerTight =
+              c.d <= 64 && c.dv <= 64 && !c.causal && !c.mask;
+          bool foldScale = c.scale > 0 && !registerTight;
           // Bias only where needed: a block past Sk, crossing the causal
           // diagonal, or any block when there is a mask.
           Value needBias = e.cmp(arith::CmpIPredicate::sgt,
@@ -586,10 +592,32 @@ private:
             if (foldScale)
               mx = e.fmul(mx, k); // k > 0: the maximum of s * k
             mNew[i] = e.fmax(it[nOut + i], mx);
+          }
+          // Lazy rescaling (FA3): the reference maximum of a row moves only
+          // when some row of the warp grew by more than 8 (a factor 256 in
+          // base 2); otherwise the stale one stays, p <= 2^8 (no overflow,
+          // exact in f16/bf16 range), and O and l need no rescaling. O / l
+          // at the end is the same quotient whichever reference was used.
+          // The vote keeps the branch uniform across the warp.
+          Value changed = arith::OrIOp::create(
+              b, e.loc,
+              e.fcmp(arith::CmpFPredicate::UGT, mNew[0],
+                     e.fadd(it[nOut], e.f32(kLazyRescale))),
+              e.fcmp(arith::CmpFPredicate::UGT, mNew[1],
+                     e.fadd(it[nOut + 1], e.f32(kLazyRescale))));
+          Value anyChanged =
+              registerTight
+                  ? arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true))
+                        .getResult()
+                  : NVVM::VoteSyncOp::create(b, e.loc, b.getI1Type(),
+                                             e.i32(-1), changed,
+                                             NVVM::VoteSyncKind::any)
+                        .getResult();
+          for (int64_t i = 0; i < 2; ++i) {
+            mNew[i] = e.select(anyChanged, mNew[i], it[nOut + i]);
             ref[i] = e.select(
                 e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
                 mNew[i]);
-            alpha[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
             negRef[i] = arith::NegFOp::create(b, e.loc, ref[i]);
           }
           SmallVector<Value> p(s.size());
@@ -602,11 +630,35 @@ private:
                                                    negRef[i]));
                 lSum[i] = e.fadd(lSum[i], p[at]);
               }
-          Value alphaVec = e.fromElements(
-              vec({2, 2}, f32()), {alpha[0], alpha[0], alpha[1], alpha[1]});
-          SmallVector<Value> o;
+          // O and l are rescaled by alpha = exp2(m_old - ref) only when the
+          // references moved.
+          SmallVector<Type> oTypes;
           for (int64_t n = 0; n < nOut; ++n)
-            o.push_back(arith::MulFOp::create(b, e.loc, it[n], alphaVec));
+            oTypes.push_back(it[n].getType());
+          oTypes.append({f32(), f32()});
+          SmallVector<Value> rescaled = e.ifElse(
+              anyChanged, oTypes,
+              [&] {
+                Value a[2];
+                for (int64_t i = 0; i < 2; ++i)
+                  a[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
+                Value alphaVec = e.fromElements(vec({2, 2}, f32()),
+                                                {a[0], a[0], a[1], a[1]});
+                SmallVector<Value> out;
+                for (int64_t n = 0; n < nOut; ++n)
+                  out.push_back(
+                      arith::MulFOp::create(b, e.loc, it[n], alphaVec));
+                out.append({a[0], a[1]});
+                return out;
+              },
+              [&] {
+                SmallVector<Value> out(it.begin(), it.begin() + nOut);
+                out.append({e.f32(1.0), e.f32(1.0)});
+                return out;
+              });
+          SmallVector<Value> o(rescaled.begin(), rescaled.begin() + nOut);
+          alpha[0] = rescaled[nOut];
+          alpha[1] = rescaled[nOut + 1];
 
           // O += P V: P's A fragments are S's C fragments, narrowed.
           Value vKeyRow = e.add(e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),

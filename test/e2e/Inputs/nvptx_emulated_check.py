@@ -69,6 +69,11 @@ CASES = [
       causal=True),
     C("e_bf16_odd200_causal", 1, 2, 200, 200, 64, "bf16", causal=True),
     C("e_f16_scale_half", 1, 2, 64, 64, 64, "f16", scale=0.5),
+    # Keys growing along the sequence: row maxima grow by more than the
+    # kernel's lazy-rescaling threshold from block to block.
+    dict(C("e_f16_growing_keys_d128", 1, 2, 64, 320, 128, "f16"), grow=40),
+    dict(C("e_bf16_growing_keys_causal", 1, 2, 200, 256, 64, "bf16",
+           causal=True), grow=40),
     # A negative scale: the kernel keeps the scale out of the row maximum.
     C("e_bf16_scale_negative_causal", 1, 2, 100, 130, 64, "bf16", scale=-0.3,
       causal=True),
@@ -136,9 +141,16 @@ def stored(x, dtype):
 def make_inputs(c, shapes, rng):
     """[(stored, values)] for q, k, v and the mask, as check_and_time does:
     standard normal values; an i1 mask True with p = 3/4 and row 0 fully
-    masked; an additive mask 2 * standard normal."""
-    ins = [stored(rng.standard_normal(shapes[n], dtype=np.float32),
-                  c["dtype"]) for n in ("q", "k", "v")]
+    masked; an additive mask 2 * standard normal. A case with "grow" scales
+    key j by 1 + grow * j / Sk, so that row maxima keep growing along the
+    keys (the kernel's lazy rescaling must then move its references)."""
+    raw = {n: rng.standard_normal(shapes[n], dtype=np.float32)
+           for n in ("q", "k", "v")}
+    if c.get("grow"):
+        sk = shapes["k"][2]
+        ramp = 1 + c["grow"] * np.arange(sk, dtype=np.float32) / sk
+        raw["k"] = raw["k"] * ramp[None, None, :, None]
+    ins = [stored(raw[n], c["dtype"]) for n in ("q", "k", "v")]
     if c.get("mask") == "i1":
         m = rng.random(shapes["mask"]) < 0.75
         m[..., 0, :] = False
