@@ -340,7 +340,11 @@ def dyn_case(name, B, H, Hkv, Sq, Sk):
     return cases.case(name, B, H, Sq, Sk, 64, "f16", Hkv=Hkv, causal=True)
 
 
-def all_jobs(only):
+def all_jobs(only, bench_spread=False):
+    if bench_spread:  # bench/gpu's untimed spread at full size, nothing else
+        jobs = [(c["name"], cases.to_mlir(c), [c], False)
+                for c in cases.SPREAD]
+        return [j for j in jobs if not only or re.search(only, j[0])]
     jobs = [(c["name"], cases.to_mlir(c), [c], False) for c in CASES]
     for name, (mlir, sizes) in DYNAMIC.items():
         jobs.append((name, mlir, [dyn_case(name, *sz) for sz in sizes], True))
@@ -381,7 +385,7 @@ def run_child(a, job, so):
     failed (as a GPU's does), which must not fail the cases after it."""
     cmd = [sys.executable, os.path.abspath(__file__), "--compiler", a.compiler,
            "--runtime", a.runtime, "--emulator", a.emulator, "--work", a.work,
-           "--case", job[0]]
+           "--case", job[0]] + (["--bench-spread"] if a.bench_spread else [])
     p = subprocess.run(cmd, capture_output=True, text=True)
     lines = [l for l in p.stdout.splitlines()
              if l.startswith(job[0] + ": ")]
@@ -393,7 +397,7 @@ def run_child(a, job, so):
 
 
 def run_checks(a):
-    jobs = all_jobs(a.only)
+    jobs = all_jobs(a.only, a.bench_spread)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=a.jobs) as ex:
         compiled = list(ex.map(
@@ -414,7 +418,7 @@ def run_checks(a):
 
 def run_case(a, rt):
     """--case NAME: the child's side of run_child."""
-    jobs = [j for j in all_jobs(None) if j[0] == a.case]
+    jobs = [j for j in all_jobs(None, a.bench_spread) if j[0] == a.case]
     if len(jobs) != 1:
         print("%s: FAIL no such case" % a.case)
         return 1
@@ -468,10 +472,13 @@ def main():
     ap.add_argument("--fault", action="store_true",
                     help="check that a faulting launch is reported")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--bench-spread", action="store_true",
+                    help="check bench/gpu/cases.py's untimed spread at full "
+                    "size instead (minutes: up to 4097 x 4097)")
     ap.add_argument("--case", help=argparse.SUPPRESS)  # one case, compiled
     a = ap.parse_args()
     if a.list:
-        for name, _, cs, _ in all_jobs(a.only):
+        for name, _, cs, _ in all_jobs(a.only, a.bench_spread):
             for c in cs:
                 print("%-36s %-5s q%s k%s v%s%s%s" % (
                     name, c["dtype"], *[cases.shapes(c)[n] for n in "qkv"],
