@@ -26,27 +26,17 @@ namespace {
 // above any user-space host address.
 constexpr uint64_t kSharedBase = 1ull << 60;
 
-float asF32(uint64_t v) {
-  uint32_t b = static_cast<uint32_t>(v);
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
+template <typename To, typename From> To bitCast(From v) {
+  static_assert(sizeof(To) == sizeof(From), "bit casts keep the size");
+  To t;
+  std::memcpy(&t, &v, sizeof t);
+  return t;
 }
-uint64_t f32Bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-double asF64(uint64_t v) {
-  double d;
-  std::memcpy(&d, &v, 8);
-  return d;
-}
-uint64_t f64Bits(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
-}
+// Register bits <-> f32 (the low 32 bits) and f64.
+float asF32(uint64_t v) { return bitCast<float>(static_cast<uint32_t>(v)); }
+uint64_t f32Bits(float f) { return bitCast<uint32_t>(f); }
+double asF64(uint64_t v) { return bitCast<double>(v); }
+uint64_t f64Bits(double d) { return bitCast<uint64_t>(d); }
 
 float f16ToF32(uint16_t h) {
   uint32_t sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
