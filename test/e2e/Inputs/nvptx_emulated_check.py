@@ -41,6 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(SRC_ROOT, "bench", "gpu"))
 import cases  # noqa: E402
+import check_and_time  # noqa: E402  (imports torch only in its functions)
 
 import numpy as np  # noqa: E402
 
@@ -182,12 +183,14 @@ def ptr(a):
 
 #===--- The runtime ----------------------------------------------------------===#
 
-class Runtime:
+class Runtime(check_and_time.Runtime):
+    """The GPU run's wrapper (error functions, take()) plus the mgpu*
+    allocation and copy entry points this check calls for the device
+    entries (on the GPU, PyTorch provides device memory)."""
+
     def __init__(self, path):
-        self.lib = ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+        super().__init__(path)
         L = self.lib
-        L.attnCudaTakeError.restype = ctypes.c_int
-        L.attnCudaTakeError.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
         L.mgpuStreamCreate.restype = ctypes.c_void_p
         L.mgpuStreamCreate.argtypes = []
         L.mgpuStreamSynchronize.argtypes = [ctypes.c_void_p]
@@ -198,12 +201,6 @@ class Runtime:
         L.mgpuMemFree.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         L.mgpuMemcpy.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
                                  ctypes.c_int64, ctypes.c_void_p]
-
-    def take(self):
-        buf = ctypes.create_string_buffer(4096)
-        if self.lib.attnCudaTakeError(buf, len(buf)):
-            return buf.value.decode(errors="replace")
-        return ""
 
 
 def call(fn, args):
