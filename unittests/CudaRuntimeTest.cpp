@@ -401,4 +401,84 @@ TEST(CudaRuntime, ErrorsAreProcessWide) {
   });
 }
 
+TEST(CudaRuntime, SdpaSplitsHeuristic) {
+  // 264 slots (two CTAs on each of 132 SMs).
+  // Enough CTAs (>= 80% of the slots) or one key block: no split.
+  EXPECT_EQ(attnCudaSdpaSplitsFor(212, 64, 264), 1);
+  EXPECT_EQ(attnCudaSdpaSplitsFor(8, 1, 264), 1);
+  EXPECT_EQ(attnCudaSdpaSplitsFor(0, 64, 264), 1);
+  EXPECT_EQ(attnCudaSdpaSplitsFor(8, 64, 0), 1);
+  // Decode, 32 heads over 64 key blocks: s splits fill 32 s / 264 of a wave;
+  // the best eligible count (8, 16, 32 or 64) fills 97%, and 7 is the
+  // smallest within 85% of that (224 / 264 = 85%; 6 gives 73%).
+  EXPECT_EQ(attnCudaSdpaSplitsFor(32, 64, 264), 7);
+  // Never more splits than key blocks: 8 CTAs over 4 blocks -> 4.
+  EXPECT_EQ(attnCudaSdpaSplitsFor(8, 4, 264), 4);
+  // One CTA: at most 128 splits (48% of the slots); the smallest eligible
+  // count within 85% of that is 111 (109 and 110 give 38 blocks per split,
+  // as 108 does).
+  EXPECT_EQ(attnCudaSdpaSplitsFor(1, 4096, 264), 111);
+  // Counts giving the same blocks per split as one fewer are skipped: 10
+  // blocks in 6..9 splits are all 2 per split, so 5 (2 each) is taken.
+  EXPECT_EQ(attnCudaSdpaSplitsFor(50, 10, 264), 5);
+}
+
+TEST(CudaRuntime, SdpaSplitsForcedByEnvironment) {
+  expectChildPasses({{"ATTN_CUDA_SDPA_SPLITS", "5"}}, [] {
+    std::string fails;
+    CHILD_CHECK(attnCudaSdpaSplits(10000, 64) == 5);
+    CHILD_CHECK(attnCudaSdpaSplits(10000, 3) == 3); // at most the blocks
+    CHILD_CHECK(attnCudaSdpaSplits(10000, 0) == 1);
+    CHILD_CHECK(!attnCudaHasError()); // no driver was needed
+    return fails;
+  });
+  expectChildPasses({{"ATTN_CUDA_SDPA_SPLITS", "1000"}}, [] {
+    std::string fails;
+    CHILD_CHECK(attnCudaSdpaSplits(1, 4096) == 128);
+    return fails;
+  });
+  // Not a count: the heuristic, which without a driver records the driver
+  // error and gives 1.
+  Env env = kNoDriver;
+  env.push_back({"ATTN_CUDA_SDPA_SPLITS", "four"});
+  expectChildPasses(env, [] {
+    std::string fails;
+    CHILD_CHECK(attnCudaSdpaSplits(1, 4096) == 1);
+    CHILD_CHECK(contains(attnCudaLastError(), kNoDriverMsg));
+    return fails;
+  });
+}
+
+#ifdef ATTN_CUDA_EMULATOR_LIBRARY
+TEST(CudaRuntime, EmulatedDeviceSplitsAndStreamOrderedMemory) {
+  expectChildPasses(
+      {{"ATTN_CUDA_DRIVER_LIBRARY", ATTN_CUDA_EMULATOR_LIBRARY}}, [] {
+        std::string fails;
+        // The emulated device has 132 SMs: the decode case above.
+        CHILD_CHECK(attnCudaSdpaSplits(32, 64) == 7);
+        CHILD_CHECK(attnCudaSdpaSplits(1000, 64) == 1);
+        // Pool memory on a stream: a round trip, freed in stream order.
+        void *stream = mgpuStreamCreate();
+        CHILD_CHECK(stream != nullptr);
+        float in[64], out[64];
+        for (int i = 0; i < 64; ++i)
+          in[i] = float(i) * 0.5f;
+        void *d = mgpuMemAlloc(sizeof(in), stream, 0);
+        CHILD_CHECK(d != nullptr);
+        mgpuMemcpy(d, in, sizeof(in), stream);
+        mgpuMemcpy(out, d, sizeof(out), stream);
+        mgpuMemFree(d, stream);
+        mgpuStreamSynchronize(stream);
+        mgpuStreamDestroy(stream);
+        CHILD_CHECK(std::memcmp(in, out, sizeof(in)) == 0);
+        // Without a stream: a plain allocation, freed synchronously.
+        void *p = mgpuMemAlloc(256, nullptr, 0);
+        CHILD_CHECK(p != nullptr);
+        mgpuMemFree(p, nullptr);
+        CHILD_CHECK(!attnCudaHasError());
+        return fails;
+      });
+}
+#endif
+
 } // namespace

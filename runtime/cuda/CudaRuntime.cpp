@@ -14,7 +14,9 @@
 #include <cuda.h>
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -61,6 +63,10 @@ namespace {
   X(1, cuMemAlloc)                                                             \
   X(1, cuMemAllocManaged)                                                      \
   X(1, cuMemFree)                                                              \
+  X(0, cuMemPoolCreate)                                                        \
+  X(0, cuMemPoolSetAttribute)                                                  \
+  X(0, cuMemAllocFromPoolAsync)                                                \
+  X(0, cuMemFreeAsync)                                                         \
   X(1, cuMemcpyAsync)                                                          \
   X(1, cuMemsetD32Async)                                                       \
   X(1, cuMemsetD16Async)                                                       \
@@ -363,6 +369,11 @@ private:
 
 struct Tables {
   std::mutex mutex;
+  // Stream-ordered allocation: one memory pool per context, and which
+  // pointers came from it (freed with cuMemFreeAsync).
+  std::unordered_map<CUcontext, CUmemoryPool> pools;
+  std::unordered_map<CUdeviceptr, CUcontext> pooled;
+  std::unordered_map<int, int> smCount; // by device ordinal
   std::unordered_map<CUfunction, std::string> kernelNames;
   std::unordered_map<CUfunction, int> smemLimit; // set above the 48 KiB default
   std::unordered_map<CUstream, CUcontext> ourStreams;
@@ -537,6 +548,41 @@ bool denseMemRef(const char *entry, int64_t rank, void *descriptor,
   return true;
 }
 
+// The pool of stream-ordered allocations on the scope's device (created on
+// first use; null when the driver lacks the entry points, and then
+// allocations are plain cuMemAlloc). Freed memory stays in the pool up to
+// kPoolKeepBytes across synchronizations, so that a call's scratch and
+// device buffers do not go back to the driver and come again each time.
+constexpr uint64_t kPoolKeepBytes = 256ull << 20;
+
+CUmemoryPool memoryPool(const ScopedContext &scope) {
+  Driver &d = driver();
+  if (!d.p_cuMemPoolCreate || !d.p_cuMemPoolSetAttribute ||
+      !d.p_cuMemAllocFromPoolAsync || !d.p_cuMemFreeAsync)
+    return nullptr;
+  Tables &t = tables();
+  std::lock_guard<std::mutex> lock(t.mutex);
+  auto it = t.pools.find(scope.context());
+  if (it != t.pools.end())
+    return it->second;
+  CUmemPoolProps props;
+  std::memset(&props, 0, sizeof(props));
+  props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+  props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  props.location.id = static_cast<int>(scope.device());
+  CUmemoryPool pool = nullptr;
+  // A device or driver without memory pools: cuMemAlloc it is (not an
+  // error, so nothing is recorded).
+  if (d.p_cuMemPoolCreate(&pool, &props) != CUDA_SUCCESS)
+    pool = nullptr;
+  if (pool) {
+    cuuint64_t keep = kPoolKeepBytes;
+    d.p_cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep);
+  }
+  t.pools[scope.context()] = pool;
+  return pool;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -572,6 +618,69 @@ void attnCudaSynchronize(void) {
   ScopedContext scope;
   if (scope.ok())
     check(driver().p_cuCtxSynchronize(), "cuCtxSynchronize");
+}
+
+int64_t attnCudaSdpaSplitsFor(int64_t ctas, int64_t keyBlocks,
+                              int64_t slots) {
+  constexpr int64_t kMaxSplits = 128;
+  if (ctas <= 0 || keyBlocks <= 1 || slots <= 0)
+    return 1;
+  // Enough CTAs to fill most of the device already.
+  if (ctas * 5 >= slots * 4)
+    return 1;
+  int64_t most = std::min(std::min(kMaxSplits, slots), keyBlocks);
+  // Efficiency of s splits: the fraction of the last wave that is busy.
+  // A split count that gives the same blocks per split as s - 1 is skipped.
+  auto blocksPer = [&](int64_t s) { return (keyBlocks + s - 1) / s; };
+  auto efficiency = [&](int64_t s) {
+    double waves = double(ctas * s) / double(slots);
+    return waves / std::ceil(waves);
+  };
+  double best = 0;
+  for (int64_t s = 1; s <= most; ++s)
+    if (s == 1 || blocksPer(s) != blocksPer(s - 1))
+      best = std::max(best, efficiency(s));
+  for (int64_t s = 1; s <= most; ++s)
+    if ((s == 1 || blocksPer(s) != blocksPer(s - 1)) &&
+        efficiency(s) >= 0.85 * best)
+      return s;
+  return 1;
+}
+
+int64_t attnCudaSdpaSplits(int64_t ctas, int64_t keyBlocks) {
+  if (const char *env = std::getenv("ATTN_CUDA_SDPA_SPLITS")) {
+    char *end = nullptr;
+    long long n = std::strtoll(env, &end, 10);
+    if (*env && end && *end == '\0' && n >= 1)
+      return std::max<int64_t>(1, std::min<int64_t>(
+                                      std::min<int64_t>(n, 128), keyBlocks));
+  }
+  if (errorPending() || ctas <= 0 || keyBlocks <= 1)
+    return 1;
+  ScopedContext scope;
+  if (!scope.ok())
+    return 1;
+  int ordinal = defaultDevice.load(std::memory_order_relaxed);
+  int sms = 0;
+  {
+    Tables &t = tables();
+    std::lock_guard<std::mutex> lock(t.mutex);
+    auto it = t.smCount.find(ordinal);
+    if (it != t.smCount.end())
+      sms = it->second;
+  }
+  if (sms == 0) {
+    if (driver().p_cuDeviceGetAttribute(
+            &sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, scope.device()) !=
+            CUDA_SUCCESS ||
+        sms <= 0)
+      sms = 1; // unknown: no split unless it is forced
+    Tables &t = tables();
+    std::lock_guard<std::mutex> lock(t.mutex);
+    t.smCount[ordinal] = sms;
+  }
+  // Two CTAs of the tensor-core kernel per SM (FA2 plans splits so too).
+  return attnCudaSdpaSplitsFor(ctas, keyBlocks, 2 * int64_t(sms));
 }
 
 //===--- Modules and kernels ----------------------------------------------===//
@@ -827,7 +936,7 @@ void mgpuEventRecord(void *event, void *stream) {
 
 //===--- Memory -----------------------------------------------------------===//
 
-void *mgpuMemAlloc(int64_t sizeBytes, void * /*stream*/, int8_t isHostShared) {
+void *mgpuMemAlloc(int64_t sizeBytes, void *stream, int8_t isHostShared) {
   if (errorPending())
     return nullptr;
   if (sizeBytes < 0) {
@@ -842,6 +951,20 @@ void *mgpuMemAlloc(int64_t sizeBytes, void * /*stream*/, int8_t isHostShared) {
     return nullptr;
   CUdeviceptr p = 0;
   Driver &d = driver();
+  if (stream && !isHostShared) {
+    if (CUmemoryPool pool = memoryPool(scope)) {
+      if (!check(d.p_cuMemAllocFromPoolAsync(&p, static_cast<size_t>(sizeBytes),
+                                             pool,
+                                             static_cast<CUstream>(stream)),
+                 format("cuMemAllocFromPoolAsync(%lld bytes)",
+                        (long long)sizeBytes)))
+        return nullptr;
+      Tables &t = tables();
+      std::lock_guard<std::mutex> lock(t.mutex);
+      t.pooled[p] = scope.context();
+      return reinterpret_cast<void *>(p);
+    }
+  }
   bool ok =
       isHostShared
           ? check(d.p_cuMemAllocManaged(&p, static_cast<size_t>(sizeBytes),
@@ -852,12 +975,26 @@ void *mgpuMemAlloc(int64_t sizeBytes, void * /*stream*/, int8_t isHostShared) {
   return ok ? reinterpret_cast<void *>(p) : nullptr;
 }
 
-void mgpuMemFree(void *ptr, void * /*stream*/) {
+void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr)
     return;
   ScopedContext scope;
   if (!scope.ok())
     return;
+  bool pooled = false;
+  {
+    Tables &t = tables();
+    std::lock_guard<std::mutex> lock(t.mutex);
+    pooled = t.pooled.erase(reinterpret_cast<CUdeviceptr>(ptr)) != 0;
+  }
+  if (pooled) {
+    // Stream-ordered: reusable once `stream` (the null stream when none)
+    // has reached this point.
+    check(driver().p_cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(ptr),
+                                    static_cast<CUstream>(stream)),
+          format("cuMemFreeAsync(%p)", ptr));
+    return;
+  }
   check(driver().p_cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)),
         format("cuMemFree(%p)", ptr));
 }

@@ -39,6 +39,8 @@ namespace {
 using attn::ptxemu::Program;
 
 // The largest dynamic + static shared memory per block an H100 allows.
+/// As an H100 SXM, so that launch heuristics plan as they would there.
+constexpr int kMultiprocessors = 132;
 constexpr int kMaxSharedOptin = 227 * 1024;
 constexpr int kDefaultSharedLimit = 48 * 1024;
 
@@ -222,7 +224,7 @@ EMU_API CUresult cuDeviceGetAttribute(int *v, CUdevice_attribute a, CUdevice d) 
     *v = 0;
     return CUDA_SUCCESS;
   case CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT:
-    *v = 1;
+    *v = kMultiprocessors;
     return CUDA_SUCCESS;
   default:
     return CUDA_ERROR_NOT_SUPPORTED;
@@ -484,6 +486,41 @@ EMU_API CUresult cuMemFree(CUdeviceptr p) {
   state().allocations.erase(it);
   std::free(reinterpret_cast<void *>(p));
   return CUDA_SUCCESS;
+}
+
+// Stream-ordered allocation: the emulator runs every stream's work when it
+// is issued, so a pool allocation is a plain one and an asynchronous free
+// takes effect at once.
+EMU_API CUresult cuMemPoolCreate(CUmemoryPool *pool,
+                                 const CUmemPoolProps *props) {
+  if (CUresult r = ready())
+    return r;
+  if (!pool || !props || props->location.type != CU_MEM_LOCATION_TYPE_DEVICE ||
+      props->location.id != 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  static int thePool;
+  *pool = reinterpret_cast<CUmemoryPool>(&thePool);
+  return CUDA_SUCCESS;
+}
+
+EMU_API CUresult cuMemPoolSetAttribute(CUmemoryPool pool, CUmemPool_attribute,
+                                       void *value) {
+  if (CUresult r = ready())
+    return r;
+  return pool && value ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+EMU_API CUresult cuMemAllocFromPoolAsync(CUdeviceptr *p, size_t bytes,
+                                         CUmemoryPool pool, CUstream) {
+  if (CUresult r = ready())
+    return r;
+  if (!pool)
+    return CUDA_ERROR_INVALID_VALUE;
+  return allocate(p, bytes);
+}
+
+EMU_API CUresult cuMemFreeAsync(CUdeviceptr p, CUstream) {
+  return cuMemFree(p);
 }
 
 EMU_API CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t bytes,

@@ -63,6 +63,20 @@ ATTN_CUDA_EXPORT int attnCudaTakeError(char *buf, size_t size);
  * (cuCtxSynchronize); a failure is recorded like any other. */
 ATTN_CUDA_EXPORT void attnCudaSynchronize(void);
 
+/* ---- Split-K attention ---------------------------------------------------
+ * How many key splits the generated host code uses for an attention launch
+ * of `ctas` CTAs (batch x heads x query blocks), each over `keyBlocks` key
+ * blocks: 1 (no split) when the CTAs nearly fill the device, otherwise the
+ * smallest count whose last wave is at least 85% as busy as the best count's
+ * (FlashAttention-2's heuristic), over two CTAs per SM of the current
+ * device, at most 128 and at most keyBlocks. ATTN_CUDA_SDPA_SPLITS=N forces
+ * N (clamped to 1..min(128, keyBlocks)). A driver that cannot be used is
+ * recorded as by any entry point, and gives 1.
+ * attnCudaSdpaSplitsFor is the same choice for `slots` concurrent CTAs. */
+ATTN_CUDA_EXPORT int64_t attnCudaSdpaSplits(int64_t ctas, int64_t keyBlocks);
+ATTN_CUDA_EXPORT int64_t attnCudaSdpaSplitsFor(int64_t ctas, int64_t keyBlocks,
+                                               int64_t slots);
+
 /* ---- The entry points of MLIR's lowered host code --------------------------
  * Signatures exactly as `mlir-translate --mlir-to-llvmir` declares them for
  * MLIR 22 (i64 -> int64_t/intptr_t, i32 -> int32_t/uint32_t, i16 -> uint16_t,
@@ -103,7 +117,11 @@ ATTN_CUDA_EXPORT void mgpuEventDestroy(void *event);
 ATTN_CUDA_EXPORT void mgpuEventSynchronize(void *event);
 ATTN_CUDA_EXPORT void mgpuEventRecord(void *event, void *stream);
 
-/* Device memory (isHostShared != 0: managed memory). 0 bytes gives NULL. */
+/* Device memory (isHostShared != 0: managed memory). 0 bytes gives NULL.
+ * With a stream (and not managed) the allocation is stream-ordered, from a
+ * memory pool of the device that keeps up to 256 MiB of freed memory for
+ * reuse (plain cuMemAlloc where the driver has no pools); mgpuMemFree then
+ * frees it in the order of its `stream`. */
 ATTN_CUDA_EXPORT void *mgpuMemAlloc(int64_t sizeBytes, void *stream,
                                     int8_t isHostShared);
 ATTN_CUDA_EXPORT void mgpuMemFree(void *ptr, void *stream);
