@@ -75,6 +75,15 @@ TIMED = [
     for dt in ("f16", "bf16")
 ]
 
+# Decode (one query row, GQA): memory-bound; few CTAs unless the keys are
+# split (attnCudaSdpaSplits). Timed against PyTorch with enable_gqa.
+TIMED += [
+    case("t_%s_decode_b%dh%dkv%ds%dd%d" % (dt, B, H, Hkv, Sk, D), B, H, 1, Sk,
+         D, dt, Hkv=Hkv, timed=True)
+    for (B, H, Hkv, Sk, D) in ((1, 32, 8, 4096, 128), (8, 32, 8, 8192, 128))
+    for dt in ("f16",)
+]
+
 ALL = SPREAD + TIMED
 
 C_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -258,8 +258,13 @@ def time_case(torch, c, lib, rt, budget_s):
         def theirs(i, backend=backend):
             q, k, v, _, _ = sets[i]
             with sdpa_kernel(backend):
-                F.scaled_dot_product_attention(q, k, v, is_causal=c["causal"],
-                                               scale=scale)
+                if c["Hkv"] != c["H"]:
+                    F.scaled_dot_product_attention(
+                        q, k, v, is_causal=c["causal"], scale=scale,
+                        enable_gqa=True)
+                else:
+                    F.scaled_dot_product_attention(
+                        q, k, v, is_causal=c["causal"], scale=scale)
         try:
             med, mn, n = time_calls(torch, theirs, n_sets, 5, 10, 500,
                                     budget_s)
@@ -426,7 +431,11 @@ def main():
         if not c["timed"]:
             continue
         fl = cases.flops(c)
-        shape = "(%d,%d,%d,%d)" % (c["B"], c["H"], c["Sq"], c["D"])
+        if c["Sq"] == c["Sk"] and c["H"] == c["Hkv"]:
+            shape = "(%d,%d,%d,%d)" % (c["B"], c["H"], c["Sq"], c["D"])
+        else:  # decode / GQA: heads/kv heads, Sq x Sk
+            shape = "(%d,%d/%d,%dx%d,%d)" % (c["B"], c["H"], c["Hkv"],
+                                             c["Sq"], c["Sk"], c["D"])
         if not t or "error" in t:
             why = r["detail"] if not r["check"] else (t or {}).get(
                 "error", "not timed")

@@ -1,10 +1,41 @@
 // RUN: attn-opt %s --attn-gpu-build-sdpa-kernels --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-gpu-build-sdpa-kernels --canonicalize --split-input-file | FileCheck %s --check-prefix=GRID
 
-// f16, D = 64: the tensor-core kernel and both host bodies.
+// f16, D = 64: the tensor-core kernel, its split-K variant with the
+// combination, and both host bodies.
 // CHECK: module attributes {gpu.container_module}
+// CHECK: func.func private @attnCudaSdpaSplits(i64, i64) -> i64
 // CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(
 // CHECK-SAME: %[[Q:[a-z0-9]+]]: memref<2x8x200x64xf16>, %[[K:[a-z0-9]+]]: memref<2x2x300x64xf16>, %[[V:[a-z0-9]+]]: memref<2x2x300x64xf16>, %[[O:[a-z0-9]+]]: memref<2x8x200x64xf16>)
+// The runtime picks the number of key splits from the CTA count (batch x
+// heads x query blocks) and the key blocks (ceil(Sk / 64)).
+// CHECK: %[[SK:.*]] = memref.dim %[[K]], %c2{{[_0-9]*}}
+// CHECK: %[[NKB:.*]] = arith.ceildivui %[[SK]], %c64{{[_0-9]*}} : index
+// CHECK: %[[CTAS:.*]] = arith.muli
+// CHECK: %[[CTAS64:.*]] = arith.index_cast %[[CTAS]] : index to i64
+// CHECK: %[[NKB64:.*]] = arith.index_cast %[[NKB]] : index to i64
+// CHECK: %[[N:.*]] = call @attnCudaSdpaSplits(%[[CTAS64]], %[[NKB64]]) : (i64, i64) -> i64
+// CHECK: %[[S:.*]] = arith.index_cast %[[N]] : i64 to index
+// CHECK: %[[SPLIT:.*]] = arith.cmpi sgt, %[[S]], %c1{{[_0-9]*}} : index
+// CHECK: scf.if %[[SPLIT]] {
+// Split-K: the same copies, f32 scratch for the O parts and the (max, sum)
+// pairs of each (split, batch x head, query row), the split kernel over
+// splits x query blocks, the combination (one CTA per query row).
+// CHECK: gpu.wait async
+// CHECK: gpu.memcpy async
+// CHECK: %[[DO2:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<2x8x200x64xf16>
+// CHECK: %[[ROWS:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK: %[[OP:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%{{.*}}) : memref<?xf32>
+// CHECK: %[[ML:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%{{.*}}) : memref<?xf32>
+// CHECK: %[[GXS:.*]] = arith.muli %{{.*}}, %[[S]] : index
+// CHECK: %[[LS:.*]] = gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0_split blocks in (%[[GXS]], {{.*}} dynamic_shared_memory_size %c36864_i32 args({{.*}}, %[[DO2]] : memref<2x8x200x64xf16>, %[[OP]] : memref<?xf32>, %[[ML]] : memref<?xf32>, %[[S]] : index)
+// CHECK: %[[LC:.*]] = gpu.launch_func async [%[[LS]]] @attn_kernels::@__attn_gpu_sdpa_0_combine blocks in {{.*}} dynamic_shared_memory_size %c0_i32 args(%[[OP]] : memref<?xf32>, %[[ML]] : memref<?xf32>, %[[DO2]] : memref<2x8x200x64xf16>, %[[S]] : index)
+// CHECK: gpu.memcpy async [%[[LC]]] %[[O]], %[[DO2]]
+// CHECK: gpu.dealloc async [%{{.*}}] %[[OP]]
+// CHECK: gpu.dealloc async [%{{.*}}] %[[ML]]
+// CHECK: gpu.wait [
+// One split: the whole kernel.
+// CHECK: } else {
 // CHECK: %[[T0:.*]] = gpu.wait async
 // CHECK: %[[DQ:.*]], %[[T1:.*]] = gpu.alloc async [%[[T0]]] () : memref<2x8x200x64xf16>
 // CHECK: %[[T2:.*]] = gpu.memcpy async [%[[T1]]] %[[DQ]], %[[Q]]
@@ -17,6 +48,8 @@
 // (64 x 72) K and V halves = 36864 bytes of dynamic shared memory.
 // CHECK: %[[L:.*]] = gpu.launch_func async [%[[T7]]] @attn_kernels::@__attn_gpu_sdpa_0 blocks in ({{.*}}) threads in (%c128, %{{.*}}, %{{.*}}) dynamic_shared_memory_size %c36864_i32 args(%[[DQ]] : memref<2x8x200x64xf16>, %{{.*}}, %{{.*}}, %[[DO]] : memref<2x8x200x64xf16>)
 // GRID-LABEL: func.func private @__attn_gpu_sdpa_0(
+// GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0_split blocks in (%{{.*}}, %c16, %c1) threads in (%c128, %c1, %c1)
+// GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0_combine blocks in (%c200, %c16, %c1) threads in (%c128, %c1, %c1)
 // GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks in (%c4, %c16, %c1) threads in (%c128, %c1, %c1)
 // CHECK: %[[C:.*]] = gpu.memcpy async [%[[L]]] %[[O]], %[[DO]]
 // CHECK: gpu.dealloc async
@@ -25,12 +58,23 @@
 // CHECK: %[[E:.*]] = gpu.dealloc async [%{{.*}}] %[[DO]]
 // CHECK: gpu.wait [%[[E]]]
 
-// The device-pointer launcher: the launch alone.
+// The device-pointer launcher: the launches alone, and the split-K scratch.
 // CHECK-LABEL: func.func private @__attn_gpu_sdpa_0_device(
+// CHECK: call @attnCudaSdpaSplits
+// CHECK: scf.if
+// CHECK-NEXT: gpu.wait async
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.alloc async [%{{.*}}] (%{{.*}}) : memref<?xf32>
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0_split
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0_combine
+// CHECK-NOT: gpu.memcpy
+// CHECK: } else {
 // CHECK-NEXT: gpu.wait async
 // CHECK-NOT: gpu.alloc
 // CHECK-NOT: gpu.memcpy
-// CHECK: gpu.launch_func async
+// CHECK: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks
 // CHECK-NOT: gpu.memcpy
 // CHECK: gpu.wait [
 
@@ -52,11 +96,15 @@
 // CHECK: scf.if
 // CHECK: nvgpu.device_async_copy %{{.*}}, %{{.*}}, 8, %{{.*}} {bypassL1} : memref<2x2x300x64xf16> to memref<2x64x72xf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_create_group
+// Whether the warp has a row below Sq (200 is not a multiple of 64).
+// CHECK: %[[WL:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
 // The key-block loop: prefetch, wait for the current stage, barrier.
 // CHECK: scf.for {{.*}} iter_args(
 // CHECK: nvgpu.device_async_create_group
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
+// A warp with no row below Sq skips the block's work.
+// CHECK-NEXT: scf.if %[[WL]] -> (vector<2x2xf32>,
 // CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x64x72xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // Bias (causal here) only on blocks that cross the diagonal or Sk.
@@ -87,6 +135,35 @@
 // O / l stored as f16 pairs.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: vector.store {{.*}} {alignment = 4 : i64} : memref<2x8x200x64xf16>, vector<2xf16>
+// CHECK: gpu.return
+// Split-K: blockIdx.x = row block x splits + split; the split's share of
+// the key blocks, ceil(blocks / splits) each; unnormalized f32 O rows and
+// (max, sum) pairs out.
+// CHECK: gpu.func @__attn_gpu_sdpa_0_split(%{{.*}}, %[[OPA:.*]]: memref<?xf32>, %[[MLA:.*]]: memref<?xf32>, %[[NS:.*]]: index) kernel
+// CHECK: %[[BXS:.*]] = gpu.block_id  x
+// CHECK: %[[SP:.*]] = arith.remui %[[BXS]], %[[NS]] : index
+// CHECK: arith.divui %[[BXS]], %[[NS]] : index
+// CHECK: %[[PER:.*]] = arith.ceildivui %{{.*}}, %[[NS]] : index
+// CHECK: %[[B0:.*]] = arith.muli %[[SP]], %[[PER]] : index
+// CHECK: %[[BEGIN:.*]] = arith.minsi %[[B0]], %{{.*}} : index
+// CHECK: %[[E0:.*]] = arith.addi %[[BEGIN]], %[[PER]] : index
+// CHECK: %[[END:.*]] = arith.minsi %[[E0]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[BEGIN]] to %[[END]] step
+// CHECK: vector.store %{{.*}}, %[[OPA]][%{{.*}}] {alignment = 8 : i64} : memref<?xf32>, vector<2xf32>
+// CHECK: vector.store %{{.*}}, %[[MLA]][%{{.*}}] {alignment = 8 : i64} : memref<?xf32>, vector<2xf32>
+// CHECK: gpu.return
+// The combination: M = max of the splits' maxima, then
+// sum 2^(m_s - M) O_s / sum 2^(m_s - M) l_s (zeros when no key was seen).
+// CHECK: gpu.func @__attn_gpu_sdpa_0_combine(%[[CO:.*]]: memref<?xf32>, %[[CML:.*]]: memref<?xf32>, %[[OUT:.*]]: memref<2x8x200x64xf16>, %[[CS:.*]]: index) kernel
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[CS]] {{.*}} -> (f32)
+// CHECK: memref.load %[[CML]]
+// CHECK: arith.maximumf
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[CS]] {{.*}} -> (f32, f32)
+// CHECK: %[[W:.*]] = math.exp2
+// CHECK: math.fma %[[W]]
+// CHECK: math.fma %[[W]]
+// CHECK: arith.divf
+// CHECK: memref.store %{{.*}}, %[[OUT]]
 // CHECK: gpu.return
 module {
   func.func private @__attn_gpu_sdpa_0(memref<2x8x200x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<2x8x200x64xf16>) attributes {attn.gpu_sdpa = {causal, scale = 1.250000e-01 : f32}}

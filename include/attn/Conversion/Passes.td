@@ -50,7 +50,19 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     and the bias (causal, key bound, mask) is applied only on blocks that
     need it. Every other case (f32, other head sizes) gets an FMA kernel:
     one warp per query row, lanes striding over `D`/`Dv`, a warp-shuffle dot
-    product per key and the same online softmax.
+    product per key and the same online softmax. Warps whose 16 rows are all
+    past `Sq` (decode, a last partial row block) skip the block's work and
+    only take part in the copies and barriers.
+
+    Split-K (flash-decoding): where `Sk` may span more than one key block,
+    the tensor-core kernel also gets a `_split` variant over one share of
+    each CTA's key blocks (blockIdx.x = row block x splits + split) that
+    writes unnormalized f32 O rows and each row's (maximum, sum) to scratch,
+    and a `_combine` kernel (one CTA per query row) that rescales the shares
+    to their common maximum and divides. The host code asks the runtime
+    (`attnCudaSdpaSplits`, FlashAttention-2's heuristic over the device's
+    SM count) how many splits to use and launches the whole kernel for one,
+    the pair with `gpu.alloc`'d scratch otherwise.
   }];
   let dependentDialects = ["gpu::GPUDialect", "nvgpu::NVGPUDialect",
                            "NVVM::NVVMDialect", "LLVM::LLVMDialect",

@@ -10,8 +10,13 @@
 //         S = Q K^T and O += P V as m16n8k16 mma.sync (f32 accumulators),
 //         online softmax in base 2 in registers;
 //       - otherwise an FMA kernel: one warp per query row;
-//   * a host body: device buffers, copies in, launch, copy out, free;
-//   * `@__attn_gpu_sdpa_<n>_device`: the launch alone, on device buffers.
+//   * for the tensor-core kernel, a split-K pair: `<n>_split` (one share of
+//     the key blocks per CTA, unnormalized f32 partial results) and
+//     `<n>_combine` (the shares rescaled to a common maximum, summed and
+//     divided), for launches with too few CTAs to fill the GPU (decode);
+//   * a host body: device buffers, copies in, launch(es), copy out, free;
+//     the runtime's attnCudaSdpaSplits picks whole or split at run time;
+//   * `@__attn_gpu_sdpa_<n>_device`: the launches alone, on device buffers.
 //
 // Fragment layouts (PTX ISA, mma.m16n8k16, lane = 4 * g + t):
 //   A (16x16, row-major)  a[0] = A[g][2t..2t+1]   a[1] = A[g+8][2t..]
@@ -72,6 +77,12 @@ struct SdpaConf {
   }
   int64_t rowsPerCta() const {
     return useTensorCores() ? kMmaRows : kFmaRows;
+  }
+  /// Whether a split-K variant is built: tensor cores, and possibly more
+  /// than one key block.
+  bool splitKeys() const {
+    int64_t sk = k.getDimSize(2);
+    return useTensorCores() && (ShapedType::isDynamic(sk) || sk > kMmaKeys);
   }
   int64_t sharedBytes() const {
     if (!useTensorCores())
@@ -139,6 +150,9 @@ struct KernelFrame {
   Value q, k, v, mask, out;
   Value bDim, hDim, sq, sk, hkv, group, bh, batch, head, kvHead, causalOff;
   Value rowBlockStart; // first query row of this CTA
+  // Split-K only: this CTA's share of the keys (`split` of `splits`), the
+  // partial results' buffers (f32 O rows and (max, sum) pairs).
+  Value split, splits, oPart, ml;
 };
 
 class KernelBuilder {
@@ -147,7 +161,9 @@ public:
       : b(b), e{{b, loc}}, c(c) {}
 
   /// Emits the kernel body into `fn` (whose entry block has the arguments).
-  void build(gpu::GPUFuncOp fn) {
+  /// `splitK`: the tensor-core kernel over a share of the keys, writing
+  /// unnormalized partial results (see buildCombine).
+  void build(gpu::GPUFuncOp fn, bool splitK = false) {
     Block &entry = fn.getBody().front();
     b.setInsertionPointToStart(&entry);
     KernelFrame f;
@@ -157,7 +173,12 @@ public:
     unsigned next = 3;
     if (c.mask)
       f.mask = entry.getArgument(next++);
-    f.out = entry.getArgument(next);
+    f.out = entry.getArgument(next++);
+    if (splitK) {
+      f.oPart = entry.getArgument(next++);
+      f.ml = entry.getArgument(next++);
+      f.splits = entry.getArgument(next++);
+    }
     f.bDim = e.dim(f.q, 0);
     f.hDim = e.dim(f.q, 1);
     f.sq = e.dim(f.q, 2);
@@ -173,12 +194,17 @@ public:
     // Causal: the last query blocks, which see the most keys, first (the
     // GPU starts CTAs in index order; FA2 orders them so too), so that the
     // long CTAs do not all end up in the tail of the launch.
+    // Split-K: blockIdx.x = row block * splits + split, the shares of one
+    // row block next to each other.
     Value rowBlock = e.blockId(gpu::Dimension::x);
+    Value rowBlocks = gpu::GridDimOp::create(b, e.loc, gpu::Dimension::x);
+    if (splitK) {
+      f.split = e.rem(rowBlock, f.splits);
+      rowBlock = e.div(rowBlock, f.splits);
+      rowBlocks = e.div(rowBlocks, f.splits);
+    }
     if (c.causal)
-      rowBlock = e.sub(e.sub(gpu::GridDimOp::create(b, e.loc,
-                                                    gpu::Dimension::x),
-                             e.idx(1)),
-                       rowBlock);
+      rowBlock = e.sub(e.sub(rowBlocks, e.idx(1)), rowBlock);
     f.rowBlockStart = e.mul(rowBlock, e.idx(c.rowsPerCta()));
     Value live = arith::AndIOp::create(
         b, e.loc,
@@ -192,6 +218,66 @@ public:
         buildMma(f);
       else
         buildFma(f);
+    });
+    gpu::ReturnOp::create(b, e.loc);
+  }
+
+  /// The split-K combination, one CTA per query row, one thread per output
+  /// column: with the shares' maxima m_s, sums l_s and rows O_s,
+  ///   out = sum_s 2^(m_s - M) O_s / sum_s 2^(m_s - M) l_s,  M = max_s m_s,
+  /// and zeros for a row no share saw a key of. Arguments: O parts, (m, l)
+  /// pairs, the result, the number of splits.
+  void buildCombine(gpu::GPUFuncOp fn) {
+    Block &entry = fn.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    Value oPart = entry.getArgument(0), ml = entry.getArgument(1);
+    Value out = entry.getArgument(2), splits = entry.getArgument(3);
+    Value bDim = e.dim(out, 0), hDim = e.dim(out, 1), sq = e.dim(out, 2);
+    Value bhAll = e.mul(bDim, hDim);
+    Value bh = e.add(e.mul(e.blockId(gpu::Dimension::z), e.idx(kMaxGridY)),
+                     e.blockId(gpu::Dimension::y));
+    Value row = e.blockId(gpu::Dimension::x);
+    Value live = arith::AndIOp::create(
+        b, e.loc, e.cmp(arith::CmpIPredicate::ult, bh, bhAll),
+        e.cmp(arith::CmpIPredicate::ult, row, sq));
+    e.ifThen(live, [&] {
+      Value zero = e.idx(0), one = e.idx(1);
+      // Index of (split s, bh, row) in the parts.
+      auto at = [&](Value s) {
+        return e.add(e.mul(e.add(e.mul(s, bhAll), bh), sq), row);
+      };
+      Value m = e.forLoopIter(zero, splits, one, {e.negInf()},
+                              [&](Value s, ValueRange it) {
+                                Value ms = e.load(ml, {e.mul(at(s),
+                                                             e.idx(2))});
+                                return SmallVector<Value>{e.fmax(it[0], ms)};
+                              })[0];
+      Value ref = e.select(e.fcmp(arith::CmpFPredicate::OEQ, m, e.negInf()),
+                           e.f32(0.0), m);
+      Value tid = e.threadId();
+      for (int64_t c0 = 0; c0 < c.dv; c0 += kThreads) {
+        Value col = e.add(tid, e.idx(c0));
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, col, e.idx(c.dv)), [&] {
+          SmallVector<Value> acc = e.forLoopIter(
+              zero, splits, one, {e.f32(0.0), e.f32(0.0)},
+              [&](Value s, ValueRange it) {
+                Value i = at(s);
+                Value ms = e.load(ml, {e.mul(i, e.idx(2))});
+                Value ls = e.load(ml, {e.add(e.mul(i, e.idx(2)), one)});
+                Value os = e.load(oPart, {e.add(e.mul(i, e.idx(c.dv)), col)});
+                Value w = e.exp2(e.fsub(ms, ref));
+                return SmallVector<Value>{
+                    math::FmaOp::create(b, e.loc, w, os, it[0]),
+                    math::FmaOp::create(b, e.loc, w, ls, it[1])};
+              });
+          Value den = acc[1];
+          Value res = e.select(e.fcmp(arith::CmpFPredicate::OGT, den,
+                                      e.f32(0.0)),
+                               e.fdiv(acc[0], den), e.f32(0.0));
+          e.store(e.narrow(res, c.elem), out,
+                  {e.div(bh, hDim), e.rem(bh, hDim), row, col});
+        });
+      }
     });
     gpu::ReturnOp::create(b, e.loc);
   }
@@ -470,9 +556,24 @@ private:
 
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
-    Value nkb = keyBlocks(f, lastRowOfCta, kMmaKeys);
-    e.ifThen(e.cmp(arith::CmpIPredicate::sgt, nkb, e.idx(0)),
-             [&] { issueTile(e.idx(0), e.idx(0)); });
+    // Key blocks [kbBegin, kbEnd): all the CTA's rows see, or with split-K
+    // this split's share of them (consecutive, equal but for the last).
+    Value kbBegin = e.idx(0);
+    Value kbEnd = keyBlocks(f, lastRowOfCta, kMmaKeys);
+    if (f.splits) {
+      Value per = e.ceilDiv(kbEnd, f.splits);
+      kbBegin = e.minS(e.mul(f.split, per), kbEnd);
+      kbEnd = e.minS(e.add(kbBegin, per), kbEnd);
+    }
+    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd),
+             [&] { issueTile(kbBegin, e.rem(kbBegin, e.idx(2))); });
+    // Whether this warp has a row below Sq; null when every warp always
+    // has (static Sq, a multiple of the CTA's rows).
+    Value warpLive;
+    if (ShapedType::isDynamic(c.q.getDimSize(2)) ||
+        c.q.getDimSize(2) % kMmaRows != 0)
+      warpLive = e.cmp(arith::CmpIPredicate::ult,
+                       e.add(f.rowBlockStart, e.mul(warp, e.idx(16))), f.sq);
 
     Value zero = e.f32(0.0);
     Value zeroAcc = arith::ConstantOp::create(
@@ -481,15 +582,208 @@ private:
     // running sums (rows g, g+8; reduced across the quad at the end).
     SmallVector<Value> init(nOut, zeroAcc);
     init.append({e.negInf(), e.negInf(), zero, zero});
+    // One key block: S = Q K^T, online softmax, O += P V; `it` is the loop
+    // state, the result the next one.
+    auto computeBlock = [&](Value kb, Value stage,
+                            ValueRange it) -> SmallVector<Value> {
+      // S = Q K^T: 8 column tiles of 8 keys.
+      SmallVector<Value> sAcc(nTiles, zeroAcc);
+      Value keyRowInPair =
+          e.add(e.mul(e.div(lane, e.idx(16)), e.idx(8)),
+                e.rem(lane, e.idx(8)));
+      Value colHalf = e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
+                            e.idx(8));
+      for (int64_t kk = 0; kk < c.d / 16; ++kk) {
+        for (int64_t np = 0; np < nTiles / 2; ++np) {
+          auto bFrags = loadBFragments(
+              kS, {stage, e.add(keyRowInPair, e.idx(np * 16)),
+                   e.add(colHalf, e.idx(kk * 16))},
+              /*transpose=*/false);
+          for (int64_t h = 0; h < 2; ++h)
+            sAcc[2 * np + h] = mma(qFrag[kk], bFrags[h], sAcc[2 * np + h]);
+        }
+      }
+      // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
+      SmallVector<Value> raw;
+      for (int64_t n = 0; n < nTiles; ++n)
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t j = 0; j < 2; ++j)
+            raw.push_back(e.extract(sAcc[n], {i, j}));
+      Value key0 = e.mul(kb, e.idx(kMmaKeys));
+      // The kernel for D, Dv <= 64 without causal or mask fits 127
+      // registers (4 CTAs per SM). Folding the scale into exp2's fma
+      // (a multiply and a subtraction fewer per score) and lazy
+      // rescaling (below) each cost ptxas 13.0 registers there: 131
+      // (3 CTAs per SM), or 128 and a 4-byte spill. That kernel keeps
+      // its occupancy until a GPU says which is faster; the others stay
+      // on the same side of 128 or are above it anyway.
+      bool registerTight =
+          c.d <= 64 && c.dv <= 64 && !c.causal && !c.mask;
+      bool foldScale = c.scale > 0 && !registerTight;
+      // Bias only where needed: a block past Sk, crossing the causal
+      // diagonal, or any block when there is a mask.
+      Value needBias = e.cmp(arith::CmpIPredicate::sgt,
+                             e.add(key0, e.idx(kMmaKeys)), f.sk);
+      if (c.causal)
+        needBias = arith::OrIOp::create(
+            b, e.loc, needBias,
+            e.cmp(arith::CmpIPredicate::sgt,
+                  e.add(key0, e.idx(kMmaKeys - 1)),
+                  e.add(f.rowBlockStart, f.causalOff)));
+      if (c.mask)
+        needBias = arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true));
+      SmallVector<Type> sTypes(raw.size(), f32());
+      SmallVector<Value> s = e.ifElse(
+          needBias, sTypes,
+          [&] {
+            SmallVector<Value> out;
+            for (int64_t n = 0; n < nTiles; ++n)
+              for (int64_t i = 0; i < 2; ++i)
+                for (int64_t j = 0; j < 2; ++j)
+                  out.push_back(biased(
+                      f, raw[4 * n + 2 * i + j], i ? r1 : r0,
+                      e.add(key0, e.add(t4, e.idx(8 * n + j))),
+                      foldScale));
+            return out;
+          },
+          [&] {
+            // With a positive scale the scores stay unscaled (the bias
+            // above is divided by the scale): the scale is folded into
+            // the row maximum and into exp2's argument (one fma per score
+            // instead of a multiply and a subtraction).
+            if (foldScale)
+              return raw;
+            SmallVector<Value> out;
+            Value sc = scale2();
+            for (Value x : raw)
+              out.push_back(e.fmul(x, sc));
+            return out;
+          });
+      // s * k is the scaled, biased score in base 2.
+      Value k = foldScale ? scale2() : e.f32(1.0);
+
+      // Online softmax, rows g (i = 0) and g + 8 (i = 1).
+      Value alpha[2], ref[2], mNew[2], negRef[2];
+      for (int64_t i = 0; i < 2; ++i) {
+        Value mx = e.negInf();
+        for (int64_t n = 0; n < nTiles; ++n)
+          for (int64_t j = 0; j < 2; ++j)
+            mx = e.fmax(mx, s[4 * n + 2 * i + j]);
+        mx = e.fmax(mx, e.shflXor(mx, 1));
+        mx = e.fmax(mx, e.shflXor(mx, 2));
+        if (foldScale)
+          mx = e.fmul(mx, k); // k > 0: the maximum of s * k
+        mNew[i] = e.fmax(it[nOut + i], mx);
+      }
+      // Lazy rescaling (FA3): the reference maximum of a row moves only
+      // when some row of the warp grew by more than 8 (a factor 256 in
+      // base 2); otherwise the stale one stays, p <= 2^8 (no overflow,
+      // exact in f16/bf16 range), and O and l need no rescaling. O / l
+      // at the end is the same quotient whichever reference was used.
+      // The vote keeps the branch uniform across the warp.
+      Value changed = arith::OrIOp::create(
+          b, e.loc,
+          e.fcmp(arith::CmpFPredicate::UGT, mNew[0],
+                 e.fadd(it[nOut], e.f32(kLazyRescale))),
+          e.fcmp(arith::CmpFPredicate::UGT, mNew[1],
+                 e.fadd(it[nOut + 1], e.f32(kLazyRescale))));
+      Value anyChanged =
+          registerTight
+              ? arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true))
+                    .getResult()
+              : NVVM::VoteSyncOp::create(b, e.loc, b.getI1Type(),
+                                         e.i32(-1), changed,
+                                         NVVM::VoteSyncKind::any)
+                    .getResult();
+      for (int64_t i = 0; i < 2; ++i) {
+        mNew[i] = e.select(anyChanged, mNew[i], it[nOut + i]);
+        ref[i] = e.select(
+            e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
+            mNew[i]);
+        negRef[i] = arith::NegFOp::create(b, e.loc, ref[i]);
+      }
+      SmallVector<Value> p(s.size());
+      Value lSum[2] = {zero, zero};
+      for (int64_t n = 0; n < nTiles; ++n)
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t j = 0; j < 2; ++j) {
+            int64_t at = 4 * n + 2 * i + j;
+            p[at] = e.exp2(math::FmaOp::create(b, e.loc, s[at], k,
+                                               negRef[i]));
+            lSum[i] = e.fadd(lSum[i], p[at]);
+          }
+      // O and l are rescaled by alpha = exp2(m_old - ref) only when the
+      // references moved.
+      SmallVector<Type> oTypes;
+      for (int64_t n = 0; n < nOut; ++n)
+        oTypes.push_back(it[n].getType());
+      oTypes.append({f32(), f32()});
+      SmallVector<Value> rescaled = e.ifElse(
+          anyChanged, oTypes,
+          [&] {
+            Value a[2];
+            for (int64_t i = 0; i < 2; ++i)
+              a[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
+            Value alphaVec = e.fromElements(vec({2, 2}, f32()),
+                                            {a[0], a[0], a[1], a[1]});
+            SmallVector<Value> out;
+            for (int64_t n = 0; n < nOut; ++n)
+              out.push_back(
+                  arith::MulFOp::create(b, e.loc, it[n], alphaVec));
+            out.append({a[0], a[1]});
+            return out;
+          },
+          [&] {
+            SmallVector<Value> out(it.begin(), it.begin() + nOut);
+            out.append({e.f32(1.0), e.f32(1.0)});
+            return out;
+          });
+      SmallVector<Value> o(rescaled.begin(), rescaled.begin() + nOut);
+      alpha[0] = rescaled[nOut];
+      alpha[1] = rescaled[nOut + 1];
+
+      // O += P V: P's A fragments are S's C fragments, narrowed.
+      Value vKeyRow = e.add(e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
+                                  e.idx(8)),
+                            e.rem(lane, e.idx(8)));
+      Value vColHalf = e.mul(e.div(lane, e.idx(16)), e.idx(8));
+      for (int64_t kk = 0; kk < kMmaKeys / 16; ++kk) {
+        SmallVector<Value> pe;
+        // a[0] = tile 2kk row g, a[1] = tile 2kk row g+8,
+        // a[2] = tile 2kk+1 row g, a[3] = tile 2kk+1 row g+8.
+        for (int64_t tile : {2 * kk, 2 * kk + 1})
+          for (int64_t i = 0; i < 2; ++i)
+            for (int64_t j = 0; j < 2; ++j)
+              pe.push_back(e.narrow(p[4 * tile + 2 * i + j], t));
+        Value pFrag = e.fromElements(vec({4, 2}, t), pe);
+        for (int64_t np = 0; np < nOut / 2; ++np) {
+          auto bFrags = loadBFragments(
+              vS, {stage, e.add(vKeyRow, e.idx(kk * 16)),
+                   e.add(vColHalf, e.idx(np * 16))},
+              /*transpose=*/true);
+          for (int64_t h = 0; h < 2; ++h)
+            o[2 * np + h] = mma(pFrag, bFrags[h], o[2 * np + h]);
+        }
+      }
+      SmallVector<Value> next;
+      next.append(o.begin(), o.end());
+      next.append({mNew[0], mNew[1],
+                   math::FmaOp::create(b, e.loc, it[nOut + 2], alpha[0],
+                                       lSum[0]),
+                   math::FmaOp::create(b, e.loc, it[nOut + 3], alpha[1],
+                                       lSum[1])});
+      return next;
+    };
+
     SmallVector<Value> res = e.forLoopIter(
-        e.idx(0), nkb, e.idx(1), init,
+        kbBegin, kbEnd, e.idx(1), init,
         [&](Value kb, ValueRange it) -> SmallVector<Value> {
           Value stage = e.rem(kb, e.idx(2));
           Value nextKb = e.add(kb, e.idx(1));
           // Prefetch the next tile into the other stage, then wait until
           // only that group may still be in flight.
           SmallVector<Value> grp = e.ifElse(
-              e.cmp(arith::CmpIPredicate::slt, nextKb, nkb), {tokTy},
+              e.cmp(arith::CmpIPredicate::slt, nextKb, kbEnd), {tokTy},
               [&] { return SmallVector<Value>{issueTile(nextKb,
                                                         e.rem(nextKb,
                                                               e.idx(2)))}; },
@@ -502,197 +796,50 @@ private:
           nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
                                            b.getI32IntegerAttr(1));
           gpu::BarrierOp::create(b, e.loc);
-
-          // S = Q K^T: 8 column tiles of 8 keys.
-          SmallVector<Value> sAcc(nTiles, zeroAcc);
-          Value keyRowInPair =
-              e.add(e.mul(e.div(lane, e.idx(16)), e.idx(8)),
-                    e.rem(lane, e.idx(8)));
-          Value colHalf = e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
-                                e.idx(8));
-          for (int64_t kk = 0; kk < c.d / 16; ++kk) {
-            for (int64_t np = 0; np < nTiles / 2; ++np) {
-              auto bFrags = loadBFragments(
-                  kS, {stage, e.add(keyRowInPair, e.idx(np * 16)),
-                       e.add(colHalf, e.idx(kk * 16))},
-                  /*transpose=*/false);
-              for (int64_t h = 0; h < 2; ++h)
-                sAcc[2 * np + h] = mma(qFrag[kk], bFrags[h], sAcc[2 * np + h]);
-            }
-          }
-          // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
-          SmallVector<Value> raw;
-          for (int64_t n = 0; n < nTiles; ++n)
-            for (int64_t i = 0; i < 2; ++i)
-              for (int64_t j = 0; j < 2; ++j)
-                raw.push_back(e.extract(sAcc[n], {i, j}));
-          Value key0 = e.mul(kb, e.idx(kMmaKeys));
-          // The kernel for D, Dv <= 64 without causal or mask fits 127
-          // registers (4 CTAs per SM). Folding the scale into exp2's fma
-          // (a multiply and a subtraction fewer per score) and lazy
-          // rescaling (below) each cost ptxas 13.0 registers there: 131
-          // (3 CTAs per SM), or 128 and a 4-byte spill. That kernel keeps
-          // its occupancy until a GPU says which is faster; the others stay
-          // on the same side of 128 or are above it anyway.
-          bool registerTight =
-              c.d <= 64 && c.dv <= 64 && !c.causal && !c.mask;
-          bool foldScale = c.scale > 0 && !registerTight;
-          // Bias only where needed: a block past Sk, crossing the causal
-          // diagonal, or any block when there is a mask.
-          Value needBias = e.cmp(arith::CmpIPredicate::sgt,
-                                 e.add(key0, e.idx(kMmaKeys)), f.sk);
-          if (c.causal)
-            needBias = arith::OrIOp::create(
-                b, e.loc, needBias,
-                e.cmp(arith::CmpIPredicate::sgt,
-                      e.add(key0, e.idx(kMmaKeys - 1)),
-                      e.add(f.rowBlockStart, f.causalOff)));
-          if (c.mask)
-            needBias = arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true));
-          SmallVector<Type> sTypes(raw.size(), f32());
-          SmallVector<Value> s = e.ifElse(
-              needBias, sTypes,
-              [&] {
-                SmallVector<Value> out;
-                for (int64_t n = 0; n < nTiles; ++n)
-                  for (int64_t i = 0; i < 2; ++i)
-                    for (int64_t j = 0; j < 2; ++j)
-                      out.push_back(biased(
-                          f, raw[4 * n + 2 * i + j], i ? r1 : r0,
-                          e.add(key0, e.add(t4, e.idx(8 * n + j))),
-                          foldScale));
-                return out;
-              },
-              [&] {
-                // With a positive scale the scores stay unscaled (the bias
-                // above is divided by the scale): the scale is folded into
-                // the row maximum and into exp2's argument (one fma per score
-                // instead of a multiply and a subtraction).
-                if (foldScale)
-                  return raw;
-                SmallVector<Value> out;
-                Value sc = scale2();
-                for (Value x : raw)
-                  out.push_back(e.fmul(x, sc));
-                return out;
-              });
-          // s * k is the scaled, biased score in base 2.
-          Value k = foldScale ? scale2() : e.f32(1.0);
-
-          // Online softmax, rows g (i = 0) and g + 8 (i = 1).
-          SmallVector<Value> next;
-          Value alpha[2], ref[2], mNew[2], negRef[2];
-          for (int64_t i = 0; i < 2; ++i) {
-            Value mx = e.negInf();
-            for (int64_t n = 0; n < nTiles; ++n)
-              for (int64_t j = 0; j < 2; ++j)
-                mx = e.fmax(mx, s[4 * n + 2 * i + j]);
-            mx = e.fmax(mx, e.shflXor(mx, 1));
-            mx = e.fmax(mx, e.shflXor(mx, 2));
-            if (foldScale)
-              mx = e.fmul(mx, k); // k > 0: the maximum of s * k
-            mNew[i] = e.fmax(it[nOut + i], mx);
-          }
-          // Lazy rescaling (FA3): the reference maximum of a row moves only
-          // when some row of the warp grew by more than 8 (a factor 256 in
-          // base 2); otherwise the stale one stays, p <= 2^8 (no overflow,
-          // exact in f16/bf16 range), and O and l need no rescaling. O / l
-          // at the end is the same quotient whichever reference was used.
-          // The vote keeps the branch uniform across the warp.
-          Value changed = arith::OrIOp::create(
-              b, e.loc,
-              e.fcmp(arith::CmpFPredicate::UGT, mNew[0],
-                     e.fadd(it[nOut], e.f32(kLazyRescale))),
-              e.fcmp(arith::CmpFPredicate::UGT, mNew[1],
-                     e.fadd(it[nOut + 1], e.f32(kLazyRescale))));
-          Value anyChanged =
-              registerTight
-                  ? arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true))
-                        .getResult()
-                  : NVVM::VoteSyncOp::create(b, e.loc, b.getI1Type(),
-                                             e.i32(-1), changed,
-                                             NVVM::VoteSyncKind::any)
-                        .getResult();
-          for (int64_t i = 0; i < 2; ++i) {
-            mNew[i] = e.select(anyChanged, mNew[i], it[nOut + i]);
-            ref[i] = e.select(
-                e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
-                mNew[i]);
-            negRef[i] = arith::NegFOp::create(b, e.loc, ref[i]);
-          }
-          SmallVector<Value> p(s.size());
-          Value lSum[2] = {zero, zero};
-          for (int64_t n = 0; n < nTiles; ++n)
-            for (int64_t i = 0; i < 2; ++i)
-              for (int64_t j = 0; j < 2; ++j) {
-                int64_t at = 4 * n + 2 * i + j;
-                p[at] = e.exp2(math::FmaOp::create(b, e.loc, s[at], k,
-                                                   negRef[i]));
-                lSum[i] = e.fadd(lSum[i], p[at]);
-              }
-          // O and l are rescaled by alpha = exp2(m_old - ref) only when the
-          // references moved.
-          SmallVector<Type> oTypes;
-          for (int64_t n = 0; n < nOut; ++n)
-            oTypes.push_back(it[n].getType());
-          oTypes.append({f32(), f32()});
-          SmallVector<Value> rescaled = e.ifElse(
-              anyChanged, oTypes,
-              [&] {
-                Value a[2];
-                for (int64_t i = 0; i < 2; ++i)
-                  a[i] = e.exp2(e.fsub(it[nOut + i], ref[i]));
-                Value alphaVec = e.fromElements(vec({2, 2}, f32()),
-                                                {a[0], a[0], a[1], a[1]});
-                SmallVector<Value> out;
-                for (int64_t n = 0; n < nOut; ++n)
-                  out.push_back(
-                      arith::MulFOp::create(b, e.loc, it[n], alphaVec));
-                out.append({a[0], a[1]});
-                return out;
-              },
-              [&] {
-                SmallVector<Value> out(it.begin(), it.begin() + nOut);
-                out.append({e.f32(1.0), e.f32(1.0)});
-                return out;
-              });
-          SmallVector<Value> o(rescaled.begin(), rescaled.begin() + nOut);
-          alpha[0] = rescaled[nOut];
-          alpha[1] = rescaled[nOut + 1];
-
-          // O += P V: P's A fragments are S's C fragments, narrowed.
-          Value vKeyRow = e.add(e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
-                                      e.idx(8)),
-                                e.rem(lane, e.idx(8)));
-          Value vColHalf = e.mul(e.div(lane, e.idx(16)), e.idx(8));
-          for (int64_t kk = 0; kk < kMmaKeys / 16; ++kk) {
-            SmallVector<Value> pe;
-            // a[0] = tile 2kk row g, a[1] = tile 2kk row g+8,
-            // a[2] = tile 2kk+1 row g, a[3] = tile 2kk+1 row g+8.
-            for (int64_t tile : {2 * kk, 2 * kk + 1})
-              for (int64_t i = 0; i < 2; ++i)
-                for (int64_t j = 0; j < 2; ++j)
-                  pe.push_back(e.narrow(p[4 * tile + 2 * i + j], t));
-            Value pFrag = e.fromElements(vec({4, 2}, t), pe);
-            for (int64_t np = 0; np < nOut / 2; ++np) {
-              auto bFrags = loadBFragments(
-                  vS, {stage, e.add(vKeyRow, e.idx(kk * 16)),
-                       e.add(vColHalf, e.idx(np * 16))},
-                  /*transpose=*/true);
-              for (int64_t h = 0; h < 2; ++h)
-                o[2 * np + h] = mma(pFrag, bFrags[h], o[2 * np + h]);
-            }
-          }
+          // A warp whose 16 rows are all past Sq (decode, the last row
+          // block) only helps with the copies and the barriers.
+          SmallVector<Value> next =
+              warpLive ? e.ifElse(
+                             warpLive, ValueRange(it).getTypes(),
+                             [&] { return computeBlock(kb, stage, it); },
+                             [&] { return SmallVector<Value>(it); })
+                       : computeBlock(kb, stage, it);
           // The next iteration's prefetch overwrites this stage.
           gpu::BarrierOp::create(b, e.loc);
-          next.append(o.begin(), o.end());
-          next.append({mNew[0], mNew[1],
-                       math::FmaOp::create(b, e.loc, it[nOut + 2], alpha[0],
-                                           lSum[0]),
-                       math::FmaOp::create(b, e.loc, it[nOut + 3], alpha[1],
-                                           lSum[1])});
           return next;
         });
+
+    if (f.splits) {
+      // Split-K: the unnormalized O rows in f32 and, from one lane of each
+      // quad, the row's reference maximum (base 2, scaled; -inf when the
+      // share saw no key) and its sum, for buildCombine.
+      Value bhAll = e.mul(f.bDim, f.hDim);
+      Value splitRow0 = e.mul(e.add(e.mul(f.split, bhAll), f.bh), f.sq);
+      Value quadLead =
+          e.cmp(arith::CmpIPredicate::eq, e.rem(lane, e.idx(4)), e.idx(0));
+      for (int64_t i = 0; i < 2; ++i) {
+        Value l = res[nOut + 2 + i];
+        l = e.fadd(l, e.shflXor(l, 1));
+        l = e.fadd(l, e.shflXor(l, 2));
+        Value row = i ? r1 : r0;
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, row, f.sq), [&] {
+          Value at = e.add(splitRow0, row);
+          Value oRow = e.mul(at, e.idx(c.dv));
+          for (int64_t n = 0; n < nOut; ++n)
+            vector::StoreOp::create(
+                b, e.loc, e.extract(res[n], {i}), f.oPart,
+                ValueRange{e.add(oRow, e.add(t4, e.idx(8 * n)))},
+                /*nontemporal=*/false, llvm::Align(8));
+          e.ifThen(quadLead, [&] {
+            Value pair = e.fromElements(vec({2}, f32()), {res[nOut + i], l});
+            vector::StoreOp::create(b, e.loc, pair, f.ml,
+                                    ValueRange{e.mul(at, e.idx(2))},
+                                    /*nontemporal=*/false, llvm::Align(8));
+          });
+        });
+      }
+      return;
+    }
 
     // O / l, rows past Sq not stored; fully hidden rows (l = 0) give 0.
     for (int64_t i = 0; i < 2; ++i) {
@@ -752,8 +899,31 @@ bool readConf(func::FuncOp decl, SdpaConf &c) {
   return true;
 }
 
+/// The kernels of one attn.sdpa: the whole one, and (null when not built)
+/// the split-K one with its combination.
+struct Kernels {
+  gpu::GPUFuncOp whole, split, combine;
+};
+
+/// The runtime's choice of splits (runtime/cuda: attnCudaSdpaSplits).
+constexpr const char *kSplitsFn = "attnCudaSdpaSplits";
+
 struct BuildGpuKernelsPass
     : public attn::impl::AttnGpuBuildSdpaKernelsBase<BuildGpuKernelsPass> {
+  func::FuncOp splitsFn;
+
+  /// `i64 attnCudaSdpaSplits(i64 ctas, i64 keyBlocks)`, declared once.
+  func::FuncOp splitsDecl(ModuleOp module) {
+    if (auto fn = module.lookupSymbol<func::FuncOp>(kSplitsFn))
+      return fn;
+    OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+    Type i64 = b.getI64Type();
+    auto fn = func::FuncOp::create(b, module.getLoc(), kSplitsFn,
+                                   b.getFunctionType({i64, i64}, {i64}));
+    fn.setPrivate();
+    return fn;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
@@ -788,9 +958,36 @@ struct BuildGpuKernelsPass
       kfn.setKnownBlockSizeAttr(
           DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
       KernelBuilder(kb, loc, c).build(kfn);
+      Kernels ks{kfn, nullptr, nullptr};
+      if (c.splitKeys()) {
+        // The split-K kernel: the arguments, then the O parts, the (max,
+        // sum) pairs and the number of splits; the combination reads the
+        // parts and writes the result.
+        auto part = MemRefType::get({ShapedType::kDynamic}, kb.getF32Type());
+        Type index = kb.getIndexType();
+        SmallVector<Type> args(decl.getFunctionType().getInputs());
+        args.append({part, part, index});
+        // (build() left kb inside the previous kernel.)
+        kb.setInsertionPointToEnd(kernels.getBody());
+        ks.split = gpu::GPUFuncOp::create(
+            kb, loc, (decl.getSymName() + "_split").str(),
+            kb.getFunctionType(args, {}));
+        ks.combine = gpu::GPUFuncOp::create(
+            kb, loc, (decl.getSymName() + "_combine").str(),
+            kb.getFunctionType({part, part, c.out, index}, {}));
+        for (gpu::GPUFuncOp k : {ks.split, ks.combine}) {
+          k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                     UnitAttr::get(ctx));
+          k.setKnownBlockSizeAttr(
+              DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
+        }
+        KernelBuilder(kb, loc, c).build(ks.split, /*splitK=*/true);
+        KernelBuilder(kb, loc, c).buildCombine(ks.combine);
+        splitsFn = splitsDecl(module);
+      }
 
       // The host bodies.
-      emitHost(decl, kfn, c, /*deviceBuffers=*/false);
+      emitHost(decl, ks, c, /*deviceBuffers=*/false);
       OpBuilder db(decl);
       db.setInsertionPointAfter(decl);
       auto dev = func::FuncOp::create(db, loc,
@@ -798,28 +995,73 @@ struct BuildGpuKernelsPass
                                       decl.getFunctionType());
       dev.setPrivate();
       dev->setAttr(kGpuSdpaAttr, decl->getAttr(kGpuSdpaAttr));
-      emitHost(dev, kfn, c, /*deviceBuffers=*/true);
+      emitHost(dev, ks, c, /*deviceBuffers=*/true);
       decl->removeAttr(kGpuSdpaAttr);
       dev->removeAttr(kGpuSdpaAttr);
     }
   }
 
   /// The host side: with `deviceBuffers`, the arguments already live on the
-  /// device and only the launch is emitted; otherwise device buffers are
+  /// device and only the launches are emitted; otherwise device buffers are
   /// allocated, the inputs copied in, the result copied back and the
   /// buffers freed. Everything is chained by async tokens and waited for.
-  void emitHost(func::FuncOp fn, gpu::GPUFuncOp kernel, const SdpaConf &c,
+  /// With a split-K variant the runtime picks the number of splits from the
+  /// CTA count, the key blocks and the device's SMs; more than one runs the
+  /// split kernel and the combination over device scratch buffers.
+  void emitHost(func::FuncOp fn, const Kernels &ks, const SdpaConf &c,
                 bool deviceBuffers) {
     OpBuilder b(fn.getContext());
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
     Location loc = fn.getLoc();
     GpuEmitter e{{b, loc}};
+    SmallVector<Value> hostArgs(entry->getArguments());
+    Value q = hostArgs[0];
+    Value bh = e.mul(e.dim(q, 0), e.dim(q, 1));
+    Value rowBlocks = e.ceilDiv(e.dim(q, 2), e.idx(c.rowsPerCta()));
+    if (!ks.split) {
+      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, Value());
+    } else {
+      Type i64 = b.getI64Type();
+      auto toI64 = [&](Value v) {
+        return arith::IndexCastOp::create(b, loc, i64, v).getResult();
+      };
+      Value keyBlocks = e.ceilDiv(e.dim(hostArgs[1], 2), e.idx(kMmaKeys));
+      Value n = func::CallOp::create(
+                    b, loc, splitsFn,
+                    ValueRange{toI64(e.mul(bh, rowBlocks)), toI64(keyBlocks)})
+                    .getResult(0);
+      Value splits = arith::IndexCastOp::create(b, loc, b.getIndexType(), n);
+      auto ifOp = scf::IfOp::create(
+          b, loc, e.cmp(arith::CmpIPredicate::sgt, splits, e.idx(1)),
+          /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, splits);
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, Value());
+    }
+    func::ReturnOp::create(b, loc);
+  }
+
+  /// One complete launch sequence, from its own stream to the final wait;
+  /// `splits` null for the whole kernel.
+  void emitChain(GpuEmitter &e, ArrayRef<Value> hostArgs, const Kernels &ks,
+                 const SdpaConf &c, bool deviceBuffers, Value bh,
+                 Value rowBlocks, Value splits) {
+    OpBuilder &b = e.b;
+    Location loc = e.loc;
     auto tokTy = gpu::AsyncTokenType::get(b.getContext());
     Value tok = gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
-    SmallVector<Value> hostArgs(entry->getArguments());
     SmallVector<Value> devArgs;
     SmallVector<Value> allocated;
+    auto alloc = [&](MemRefType mt, ValueRange dyn) {
+      auto op = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok}, dyn,
+                                     ValueRange{}, false);
+      tok = op.getAsyncToken();
+      allocated.push_back(op.getMemref());
+      return op.getMemref();
+    };
     for (Value a : hostArgs) {
       if (deviceBuffers) {
         devArgs.push_back(a);
@@ -830,41 +1072,50 @@ struct BuildGpuKernelsPass
       for (int64_t i = 0; i < mt.getRank(); ++i)
         if (mt.isDynamicDim(i))
           dyn.push_back(e.dim(a, i));
-      auto alloc = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok},
-                                        dyn, ValueRange{}, false);
-      tok = alloc.getAsyncToken();
-      allocated.push_back(alloc.getMemref());
-      devArgs.push_back(alloc.getMemref());
+      Value d = alloc(mt, dyn);
+      devArgs.push_back(d);
       if (a != hostArgs.back())
-        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
-                                    alloc.getMemref(), a)
+        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok}, d, a)
                   .getAsyncToken();
     }
-    Value q = hostArgs[0];
-    Value bh = e.mul(e.dim(q, 0), e.dim(q, 1));
     Value one = e.idx(1);
     // Empty grids are not launchable: every dimension is at least 1, and
-    // the kernel leaves CTAs past the data alone.
-    Value gx = e.maxS(e.ceilDiv(e.dim(q, 2), e.idx(c.rowsPerCta())), one);
+    // the kernels leave CTAs past the data alone.
     Value gy = e.maxS(e.minS(bh, e.idx(kMaxGridY)), one);
     Value gz = e.maxS(e.ceilDiv(bh, e.idx(kMaxGridY)), one);
     Value smemBytes = arith::ConstantOp::create(
         b, loc, b.getI32IntegerAttr(int32_t(c.sharedBytes())));
-    auto launch = gpu::LaunchFuncOp::create(
-        b, loc, kernel, gpu::KernelDim3{gx, gy, gz},
-        gpu::KernelDim3{e.idx(kThreads), one, one}, smemBytes, devArgs, tokTy,
-        ValueRange{tok});
-    tok = launch.getAsyncToken();
-    if (!deviceBuffers) {
+    gpu::KernelDim3 block{e.idx(kThreads), one, one};
+    auto launch = [&](gpu::GPUFuncOp k, Value gx, Value smem,
+                      ValueRange args) {
+      tok = gpu::LaunchFuncOp::create(b, loc, k, gpu::KernelDim3{gx, gy, gz},
+                                      block, smem, args, tokTy,
+                                      ValueRange{tok})
+                .getAsyncToken();
+    };
+    if (!splits) {
+      launch(ks.whole, e.maxS(rowBlocks, one), smemBytes, devArgs);
+    } else {
+      // Scratch: per split, bh and query row, the f32 O row and (m, l).
+      Value rows = e.mul(e.mul(splits, bh), e.dim(hostArgs[0], 2));
+      auto part = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
+      Value oPart = alloc(part, {e.mul(rows, e.idx(c.dv))});
+      Value ml = alloc(part, {e.mul(rows, e.idx(2))});
+      SmallVector<Value> args(devArgs);
+      args.append({oPart, ml, splits});
+      launch(ks.split, e.mul(rowBlocks, splits), smemBytes, args);
+      launch(ks.combine, e.maxS(e.dim(hostArgs[0], 2), one),
+             arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
+             {oPart, ml, devArgs.back(), splits});
+    }
+    if (!deviceBuffers)
       tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
                                   hostArgs.back(), devArgs.back())
                 .getAsyncToken();
-      for (Value m : allocated)
-        tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, m)
-                  .getAsyncToken();
-    }
+    for (Value m : allocated)
+      tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, m)
+                .getAsyncToken();
     gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
-    func::ReturnOp::create(b, loc);
   }
 };
 
