@@ -31,8 +31,9 @@ def case(name, B, H, Sq, Sk, D, dtype, Hkv=None, Dv=None, causal=False,
     return c
 
 
-# The test spread: every dtype, causal and not, D 64/128, Dv != D, GQA/MQA,
-# odd lengths, Sq != Sk both ways (rows with no visible key), masks, decode.
+# The test spread: every dtype, causal and not, D 64/128/192/256, Dv != D,
+# GQA/MQA, odd lengths, Sq != Sk both ways (rows with no visible key), masks,
+# decode.
 SPREAD = [
     case("f16_basic", 2, 8, 128, 128, 64, "f16"),
     case("bf16_causal", 2, 8, 128, 128, 64, "bf16", causal=True),
@@ -59,6 +60,8 @@ SPREAD = [
          mask_bh=(1, 4)),
     case("bf16_mask_add_causal", 2, 2, 77, 77, 128, "bf16", causal=True,
          mask="add", mask_bh=(2, 2)),
+    case("f16_d256_causal", 1, 8, 512, 512, 256, "f16", causal=True),
+    case("bf16_d192_dv128_gqa", 2, 8, 300, 333, 192, "bf16", Dv=128, Hkv=2),
     case("f16_decode", 4, 16, 1, 1000, 64, "f16", causal=True),
     case("bf16_decode_gqa", 2, 32, 1, 4096, 128, "bf16", Hkv=8),
     case("f16_decode_gqa_d128", 1, 32, 1, 4097, 128, "f16", Hkv=8,
@@ -82,6 +85,14 @@ TIMED += [
          D, dt, Hkv=Hkv, timed=True)
     for (B, H, Hkv, Sk, D) in ((1, 32, 8, 4096, 128), (8, 32, 8, 8192, 128))
     for dt in ("f16",)
+]
+
+# Heads of 256 (Q in shared memory, 32-key tiles); PyTorch's flash backend
+# takes head sizes up to 256.
+TIMED += [
+    case("t_f16_b2h16s4096d256%s" % ("_causal" if causal else ""), 2, 16,
+         4096, 4096, 256, "f16", causal=causal, timed=True)
+    for causal in (False, True)
 ]
 
 ALL = SPREAD + TIMED

@@ -206,3 +206,29 @@ module {
   func.func private @__attn_gpu_sdpa_0(memref<?x4x?x40xf32>, memref<?x2x?x40xf32>, memref<?x2x?x72xf32>, memref<?x1x?x?xi1>, memref<?x4x?x72xf32>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
 }
 
+
+// -----
+
+// Heads above 128 (D = Dv = 256): K/V tiles of 32 keys, two stages, and the
+// CTA's 64 Q rows in shared memory after them (2 x 2 x 32 x 264 x 2 +
+// 64 x 264 x 2 = 101376 bytes), copied with the first tile's group; each
+// k-step's A fragment comes from one ldmatrix x4 on them, not registers.
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<1x2x128x256xf16>
+// CHECK: %[[SK:.*]] = memref.dim %arg1, %c2
+// CHECK: arith.ceildivui %[[SK]], %c32
+// CHECK: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks {{.*}} dynamic_shared_memory_size %c101376_i32
+// CHECK-LABEL: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<1x2x128x256xf16>
+// CHECK: memref.view {{.*}} to memref<2x32x264xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.view {{.*}} to memref<2x32x264xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[QS:.*]] = memref.view {{.*}} to memref<64x264xf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: vector.load
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<1x2x128x256xf16> to memref<64x264xf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<1x2x128x256xf16> to memref<2x32x264xf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_create_group
+// CHECK: scf.for
+// CHECK: nvgpu.ldmatrix %[[QS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x264xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x32x264xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: nvgpu.mma.sync
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<1x2x128x256xf16>, memref<1x2x128x256xf16>, memref<1x2x128x256xf16>, memref<1x2x128x256xf16>) attributes {attn.gpu_sdpa = {scale = 6.250000e-02 : f32}}
+}

@@ -54,7 +54,9 @@ namespace {
 constexpr int64_t kWarp = 32;
 constexpr int64_t kThreads = 128;   // 4 warps per CTA
 constexpr int64_t kMmaRows = 64;    // query rows per CTA (16 per warp)
-constexpr int64_t kMmaKeys = 64;    // keys per K/V tile
+constexpr int64_t kMmaKeys = 64;    // keys per K/V tile (D, Dv <= 128)
+constexpr int64_t kMmaKeysWide = 32; // keys per K/V tile (D or Dv > 128)
+constexpr int64_t kMmaMaxHead = 256; // largest D, Dv on tensor cores
 constexpr int64_t kFmaRows = 4;     // query rows per CTA (one per warp)
 constexpr int64_t kPad = 8;         // elements of padding per smem row
 constexpr int64_t kMaxGridY = 65535;
@@ -73,8 +75,14 @@ struct SdpaConf {
 
   bool useTensorCores() const {
     return (elem.isF16() || elem.isBF16()) && d % 16 == 0 && dv % 16 == 0 &&
-           d <= 128 && dv <= 128;
+           d <= kMmaMaxHead && dv <= kMmaMaxHead;
   }
+  /// Heads above 128: Q stays in shared memory (its fragments would take
+  /// D/4 more registers beside Dv/2 of O) and K/V tiles are 32 keys (the
+  /// S tiles' registers, and sm_80's 163 KiB of shared memory per CTA).
+  bool wide() const { return d > 128 || dv > 128; }
+  bool qInShared() const { return d > 128; }
+  int64_t blockKeys() const { return wide() ? kMmaKeysWide : kMmaKeys; }
   int64_t rowsPerCta() const {
     return useTensorCores() ? kMmaRows : kFmaRows;
   }
@@ -82,12 +90,15 @@ struct SdpaConf {
   /// than one key block.
   bool splitKeys() const {
     int64_t sk = k.getDimSize(2);
-    return useTensorCores() && (ShapedType::isDynamic(sk) || sk > kMmaKeys);
+    return useTensorCores() &&
+           (ShapedType::isDynamic(sk) || sk > blockKeys());
   }
   int64_t sharedBytes() const {
     if (!useTensorCores())
       return 0;
-    return 2 * kMmaKeys * ((d + kPad) + (dv + kPad)) * 2;
+    return (2 * blockKeys() * ((d + kPad) + (dv + kPad)) +
+            (qInShared() ? kMmaRows * (d + kPad) : 0)) *
+           2;
   }
 };
 
@@ -475,7 +486,8 @@ private:
     MLIRContext *ctx = b.getContext();
     auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     int64_t pk = c.d + kPad, pv = c.dv + kPad;
-    int64_t nTiles = kMmaKeys / 8; // 8-key column tiles of S
+    const int64_t bk = c.blockKeys(); // keys per K/V tile
+    int64_t nTiles = bk / 8;          // 8-key column tiles of S
     int64_t nOut = c.dv / 8;       // 8-column tiles of O
 
     Value tid = e.threadId();
@@ -492,20 +504,28 @@ private:
     auto dynTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                  MemRefLayoutAttrInterface{}, wg);
     Value smem = gpu::DynamicSharedMemoryOp::create(b, e.loc, dynTy);
-    auto kTy = MemRefType::get({2, kMmaKeys, pk}, t,
+    auto kTy = MemRefType::get({2, bk, pk}, t,
                                MemRefLayoutAttrInterface{}, wg);
-    auto vTy = MemRefType::get({2, kMmaKeys, pv}, t,
+    auto vTy = MemRefType::get({2, bk, pv}, t,
                                MemRefLayoutAttrInterface{}, wg);
     Value kS = memref::ViewOp::create(b, e.loc, kTy, smem, e.idx(0),
                                       ValueRange{});
     Value vS = memref::ViewOp::create(b, e.loc, vTy, smem,
-                                      e.idx(2 * kMmaKeys * pk * 2),
+                                      e.idx(2 * bk * pk * 2),
                                       ValueRange{});
+    // Wide heads: the CTA's Q rows after the K/V stages, padded alike.
+    Value qS;
+    if (c.qInShared())
+      qS = memref::ViewOp::create(
+          b, e.loc,
+          MemRefType::get({kMmaRows, pk}, t, MemRefLayoutAttrInterface{}, wg),
+          smem, e.idx(2 * bk * (pk + pv) * 2), ValueRange{});
 
-    // Q fragments, loaded once from global memory into registers.
+    // Q fragments, loaded once from global memory into registers (heads up
+    // to 128; wider ones read them from shared memory in each block).
     SmallVector<Value> qFrag;
     Value q0 = e.minS(r0, lastRow), q1 = e.minS(r1, lastRow);
-    for (int64_t kk = 0; kk < c.d / 16; ++kk) {
+    for (int64_t kk = 0; kk < (c.qInShared() ? 0 : c.d / 16); ++kk) {
       Value c0 = e.add(t4, e.idx(kk * 16));
       Value c1 = e.add(c0, e.idx(8));
       // Column pairs start at even columns of rows of D (a multiple of 16)
@@ -529,27 +549,47 @@ private:
     // Issues the cp.async copies of key block `kb` into stage `stage`;
     // rows past Sk are zero-filled (src-size 0, address clamped).
     auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
-    auto issueTile = [&](Value kb, Value stage) {
-      SmallVector<Value> toks;
-      Value key0 = e.mul(kb, e.idx(kMmaKeys));
-      Value lastKey = e.sub(f.sk, e.idx(1));
-      auto copyRows = [&](Value src, Value dst, int64_t width) {
-        int64_t perRow = width / 8;
-        for (int64_t it = 0; it < kMmaKeys * perRow / kThreads; ++it) {
-          Value chunk = e.add(tid, e.idx(it * kThreads));
+    // 16-byte cp.async copies of `rows` rows of `width` elements from
+    // src[b, h, first + r, :] (rows past `limit` zero-filled, the address
+    // clamped) to dst[prefix..., r, :], spread over the CTA's threads. A
+    // last round that not every thread has (rows x width / 8 not a multiple
+    // of 128) is guarded; its copies' tokens are not needed, as a group
+    // commits every copy issued before it.
+    auto copyRows = [&](Value src, Value head, Value first, Value limit,
+                        Value dst, ValueRange prefix, int64_t rows,
+                        int64_t width, SmallVector<Value> &toks) {
+      int64_t perRow = width / 8, total = rows * perRow;
+      Value last = e.sub(limit, e.idx(1));
+      for (int64_t it = 0; it * kThreads < total; ++it) {
+        Value chunk = e.add(tid, e.idx(it * kThreads));
+        auto copy = [&]() {
           Value row = e.div(chunk, e.idx(perRow));
           Value col = e.mul(e.rem(chunk, e.idx(perRow)), e.idx(8));
-          Value key = e.add(key0, row);
-          Value ok = e.cmp(arith::CmpIPredicate::ult, key, f.sk);
+          Value at = e.add(first, row);
+          Value ok = e.cmp(arith::CmpIPredicate::ult, at, limit);
           Value n = e.select(ok, e.idx(8), e.idx(0));
-          toks.push_back(nvgpu::DeviceAsyncCopyOp::create(
-              b, e.loc, tokTy, dst, ValueRange{stage, row, col}, src,
-              ValueRange{f.batch, f.kvHead, e.minS(key, lastKey), col},
-              b.getIndexAttr(8), n, b.getUnitAttr()));
-        }
-      };
-      copyRows(f.k, kS, c.d);
-      copyRows(f.v, vS, c.dv);
+          SmallVector<Value> dstIdx(prefix);
+          dstIdx.append({row, col});
+          return nvgpu::DeviceAsyncCopyOp::create(
+                     b, e.loc, tokTy, dst, dstIdx, src,
+                     ValueRange{f.batch, head, e.minS(at, last), col},
+                     b.getIndexAttr(8), n, b.getUnitAttr())
+              .getResult();
+        };
+        if ((it + 1) * kThreads <= total)
+          toks.push_back(copy());
+        else
+          e.ifThen(e.cmp(arith::CmpIPredicate::ult, chunk, e.idx(total)),
+                   [&] { copy(); });
+      }
+    };
+    // Issues the copies of key block `kb` into stage `stage` and commits
+    // them (with any copies issued before) as one group.
+    auto issueTile = [&](Value kb, Value stage) {
+      SmallVector<Value> toks;
+      Value key0 = e.mul(kb, e.idx(bk));
+      copyRows(f.k, f.kvHead, key0, f.sk, kS, {stage}, bk, c.d, toks);
+      copyRows(f.v, f.kvHead, key0, f.sk, vS, {stage}, bk, c.dv, toks);
       return nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy, toks)
           .getResult();
     };
@@ -559,14 +599,22 @@ private:
     // Key blocks [kbBegin, kbEnd): all the CTA's rows see, or with split-K
     // this split's share of them (consecutive, equal but for the last).
     Value kbBegin = e.idx(0);
-    Value kbEnd = keyBlocks(f, lastRowOfCta, kMmaKeys);
+    Value kbEnd = keyBlocks(f, lastRowOfCta, bk);
     if (f.splits) {
       Value per = e.ceilDiv(kbEnd, f.splits);
       kbBegin = e.minS(e.mul(f.split, per), kbEnd);
       kbEnd = e.minS(e.add(kbBegin, per), kbEnd);
     }
-    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd),
-             [&] { issueTile(kbBegin, e.rem(kbBegin, e.idx(2))); });
+    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
+      // Wide heads: the CTA's Q rows (past Sq zero-filled) go with the
+      // first tile's group.
+      if (qS) {
+        SmallVector<Value> unused;
+        copyRows(f.q, f.head, f.rowBlockStart, f.sq, qS, {}, kMmaRows, c.d,
+                 unused);
+      }
+      issueTile(kbBegin, e.rem(kbBegin, e.idx(2)));
+    });
     // Whether this warp has a row below Sq; null when every warp always
     // has (static Sq, a multiple of the CTA's rows).
     Value warpLive;
@@ -582,6 +630,13 @@ private:
     // running sums (rows g, g+8; reduced across the quad at the end).
     SmallVector<Value> init(nOut, zeroAcc);
     init.append({e.negInf(), e.negInf(), zero, zero});
+    // ldmatrix row address of this lane in the warp's 16 Q rows (wide heads).
+    Value qLdRow, qLdCol;
+    if (qS) {
+      qLdRow = e.add(e.add(e.mul(warp, e.idx(16)), e.rem(lane, e.idx(8))),
+                     e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)), e.idx(8)));
+      qLdCol = e.mul(e.div(lane, e.idx(16)), e.idx(8));
+    }
     // One key block: S = Q K^T, online softmax, O += P V; `it` is the loop
     // state, the result the next one.
     auto computeBlock = [&](Value kb, Value stage,
@@ -594,13 +649,22 @@ private:
       Value colHalf = e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)),
                             e.idx(8));
       for (int64_t kk = 0; kk < c.d / 16; ++kk) {
+        // Wide heads: the A fragment of Q's k-step from shared memory, one
+        // ldmatrix x4 (matrices: rows 0-7 / 8-15 of the warp's 16, columns
+        // 0-7 / 8-15 of the step: a[0..3] in order).
+        Value qA = qS ? nvgpu::LdMatrixOp::create(
+                            b, e.loc, vec({4, 2}, t), qS,
+                            ValueRange{qLdRow, e.add(qLdCol, e.idx(kk * 16))},
+                            /*transpose=*/false, /*numTiles=*/4)
+                            .getResult()
+                      : qFrag[kk];
         for (int64_t np = 0; np < nTiles / 2; ++np) {
           auto bFrags = loadBFragments(
               kS, {stage, e.add(keyRowInPair, e.idx(np * 16)),
                    e.add(colHalf, e.idx(kk * 16))},
               /*transpose=*/false);
           for (int64_t h = 0; h < 2; ++h)
-            sAcc[2 * np + h] = mma(qFrag[kk], bFrags[h], sAcc[2 * np + h]);
+            sAcc[2 * np + h] = mma(qA, bFrags[h], sAcc[2 * np + h]);
         }
       }
       // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
@@ -609,7 +673,7 @@ private:
         for (int64_t i = 0; i < 2; ++i)
           for (int64_t j = 0; j < 2; ++j)
             raw.push_back(e.extract(sAcc[n], {i, j}));
-      Value key0 = e.mul(kb, e.idx(kMmaKeys));
+      Value key0 = e.mul(kb, e.idx(bk));
       // The kernel for D, Dv <= 64 without causal or mask fits 127
       // registers (4 CTAs per SM). Folding the scale into exp2's fma
       // (a multiply and a subtraction fewer per score) and lazy
@@ -623,12 +687,12 @@ private:
       // Bias only where needed: a block past Sk, crossing the causal
       // diagonal, or any block when there is a mask.
       Value needBias = e.cmp(arith::CmpIPredicate::sgt,
-                             e.add(key0, e.idx(kMmaKeys)), f.sk);
+                             e.add(key0, e.idx(bk)), f.sk);
       if (c.causal)
         needBias = arith::OrIOp::create(
             b, e.loc, needBias,
             e.cmp(arith::CmpIPredicate::sgt,
-                  e.add(key0, e.idx(kMmaKeys - 1)),
+                  e.add(key0, e.idx(bk - 1)),
                   e.add(f.rowBlockStart, f.causalOff)));
       if (c.mask)
         needBias = arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true));
@@ -747,7 +811,7 @@ private:
                                   e.idx(8)),
                             e.rem(lane, e.idx(8)));
       Value vColHalf = e.mul(e.div(lane, e.idx(16)), e.idx(8));
-      for (int64_t kk = 0; kk < kMmaKeys / 16; ++kk) {
+      for (int64_t kk = 0; kk < bk / 16; ++kk) {
         SmallVector<Value> pe;
         // a[0] = tile 2kk row g, a[1] = tile 2kk row g+8,
         // a[2] = tile 2kk+1 row g, a[3] = tile 2kk+1 row g+8.
@@ -1026,7 +1090,8 @@ struct BuildGpuKernelsPass
       auto toI64 = [&](Value v) {
         return arith::IndexCastOp::create(b, loc, i64, v).getResult();
       };
-      Value keyBlocks = e.ceilDiv(e.dim(hostArgs[1], 2), e.idx(kMmaKeys));
+      Value keyBlocks =
+          e.ceilDiv(e.dim(hostArgs[1], 2), e.idx(c.blockKeys()));
       Value n = func::CallOp::create(
                     b, loc, splitsFn,
                     ValueRange{toI64(e.mul(bh, rowBlocks)), toI64(keyBlocks)})

@@ -88,13 +88,25 @@ CASES = [
     C("e_bf16_decode_gqa", 1, 8, 1, 513, 128, "bf16", Hkv=2),
     C("e_f16_decode_gqa_sk1000_d128", 1, 8, 1, 1000, 128, "f16", Hkv=2,
       causal=True),
-    # The FMA kernel: f32, and a head size that is not a multiple of 16.
+    # Heads above 128 on tensor cores: Q from shared memory, 32-key tiles;
+    # D 144 leaves a partial round of 16-byte copies (32 x 18 per tile).
+    C("e_bf16_d160", 1, 1, 20, 45, 160, "bf16"),
+    C("e_f16_d256", 1, 2, 70, 90, 256, "f16"),
+    C("e_bf16_d256_causal", 1, 2, 100, 100, 256, "bf16", causal=True),
+    C("e_f16_d192_dv128_gqa", 1, 4, 64, 100, 192, "f16", Dv=128, Hkv=2),
+    C("e_bf16_d144_causal", 2, 2, 33, 77, 144, "bf16", causal=True),
+    C("e_f16_d64_dv256", 1, 2, 64, 64, 64, "f16", Dv=256),
+    C("e_f16_d160_mask_add", 1, 2, 40, 50, 160, "f16", mask="add",
+      mask_bh=(1, 2)),
+    C("e_f16_decode_gqa_d256", 1, 8, 1, 300, 256, "f16", Hkv=2),
+    # The FMA kernel: f32, and head sizes that are not multiples of 16 or
+    # above 256.
     C("e_f32_gqa_mask_causal", 1, 2, 37, 50, 40, "f32", Hkv=1, causal=True,
       mask="i1", mask_bh=(1, 1)),
     C("e_f32_decode_add", 2, 2, 1, 129, 64, "f32", mask="add",
       mask_bh=(2, 1)),
     C("e_f16_d40_causal", 1, 2, 33, 33, 40, "f16", causal=True),
-    C("e_bf16_d160", 1, 1, 20, 45, 160, "bf16"),
+    C("e_bf16_d288", 1, 1, 20, 45, 288, "bf16"),
 ]
 
 # Dynamic B, H, Sq, Sk (D = 64), run at two sets of sizes through one
