@@ -232,3 +232,49 @@ module {
 module {
   func.func private @__attn_gpu_sdpa_0(memref<1x2x128x256xf16>, memref<1x2x128x256xf16>, memref<1x2x128x256xf16>, memref<1x2x128x256xf16>) attributes {attn.gpu_sdpa = {scale = 6.250000e-02 : f32}}
 }
+
+// -----
+
+// Decode with grouped heads (Sq = 1, 8 query heads on 2 kv heads, a mask
+// with every head): the kernels see q, the mask and the result as
+// [B, Hkv, G, .] views of the same memory, one CTA per kv head with the 4
+// heads of its group as rows; causal is dropped (nothing is hidden at
+// Sq = 1). Copies in and out use the launcher's own shapes.
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<2x8x1x64xf16>
+// CHECK: %[[QV:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [2, 2, 4, 64], strides: [512, 256, 64, 1] : memref<2x8x1x64xf16> to memref<2x2x4x64xf16>
+// CHECK: memref.dim %[[QV]], %c1
+// CHECK: scf.if
+// CHECK: %[[DQ:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<2x8x1x64xf16>
+// CHECK: %[[DM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<1x8x1x300xi1>
+// CHECK: %[[DO:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<2x8x1x64xf16>
+// CHECK: %[[DQV:.*]] = memref.reinterpret_cast %[[DQ]] to offset: [0], sizes: [2, 2, 4, 64]
+// CHECK: %[[DMV:.*]] = memref.reinterpret_cast %[[DM]] to offset: [0], sizes: [1, 2, 4, 300], strides: [2400, 1200, 300, 1] : memref<1x8x1x300xi1> to memref<1x2x4x300xi1>
+// CHECK: %[[DOV:.*]] = memref.reinterpret_cast %[[DO]] to offset: [0], sizes: [2, 2, 4, 64]
+// CHECK: gpu.launch_func async {{.*}} @attn_kernels::@__attn_gpu_sdpa_0_split {{.*}} args(%[[DQV]] : memref<2x2x4x64xf16>, %{{.*}}, %{{.*}}, %[[DMV]] : memref<1x2x4x300xi1>, %[[DOV]] : memref<2x2x4x64xf16>,
+// CHECK: gpu.launch_func async {{.*}} @attn_kernels::@__attn_gpu_sdpa_0_combine {{.*}} args(%{{.*}}, %{{.*}}, %[[DOV]] : memref<2x2x4x64xf16>,
+// CHECK: gpu.memcpy async [%{{.*}}] %arg4, %[[DO]] : memref<2x8x1x64xf16>, memref<2x8x1x64xf16>
+// CHECK-LABEL: gpu.module @attn_kernels
+// CHECK: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<2x2x4x64xf16>, %arg1: memref<2x2x300x64xf16>, %arg2: memref<2x2x300x64xf16>, %arg3: memref<1x2x4x300xi1>, %arg4: memref<2x2x4x64xf16>) kernel
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<2x8x1x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<1x8x1x300xi1>, memref<2x8x1x64xf16>) attributes {attn.gpu_sdpa = {causal, scale = 1.250000e-01 : f32}}
+}
+
+// -----
+
+// Not packed: a mask broadcast over the heads (it would need a stride-0
+// row dimension), and Sq > 1.
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<2x8x1x64xf16>
+// CHECK-NOT: memref.reinterpret_cast
+// CHECK: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<2x8x1x64xf16>
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<2x8x1x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<1x1x1x300xi1>, memref<2x8x1x64xf16>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
+}
+
+// -----
+
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<2x8x2x64xf16>
+// CHECK-NOT: memref.reinterpret_cast
+// CHECK: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<2x8x2x64xf16>
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<2x8x2x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<2x8x2x64xf16>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
+}

@@ -972,6 +972,45 @@ struct Kernels {
 /// The runtime's choice of splits (runtime/cuda: attnCudaSdpaSplits).
 constexpr const char *kSplitsFn = "attnCudaSdpaSplits";
 
+/// Decode with grouped query heads (Sq = 1, H = G x Hkv, G > 1) on tensor
+/// cores: the G query heads of a kv head are G rows of one problem. q
+/// [B, H, 1, D] is q' [B, Hkv, G, D] in the same memory, and so are the
+/// result and a mask with H heads, so the kernels run on that view: one
+/// CTA per kv head with G live rows (K and V read once for the group, 1/G
+/// of the tensor-core work) instead of G CTAs with one live row each.
+/// Causal hides nothing at Sq = 1 (bottom-right aligned). Needs static q,
+/// result and mask shapes, and a mask (if any) with all H heads.
+bool packGroups(const SdpaConf &c, SdpaConf &kc) {
+  if (!c.useTensorCores() || !c.q.hasStaticShape() ||
+      !c.out.hasStaticShape() || c.q.getDimSize(2) != 1)
+    return false;
+  int64_t bDim = c.q.getDimSize(0), h = c.q.getDimSize(1);
+  int64_t hkv = c.k.getDimSize(1);
+  if (ShapedType::isDynamic(hkv) || hkv <= 0 || h % hkv != 0 || h == hkv)
+    return false;
+  int64_t g = h / hkv;
+  if (c.mask && (!c.mask.hasStaticShape() || c.mask.getDimSize(1) != h))
+    return false;
+  kc = c;
+  kc.q = MemRefType::get({bDim, hkv, g, c.d}, c.elem);
+  kc.out = MemRefType::get({bDim, hkv, g, c.dv}, c.elem);
+  if (c.mask)
+    kc.mask = MemRefType::get(
+        {c.mask.getDimSize(0), hkv, g, c.mask.getDimSize(3)},
+        c.mask.getElementType());
+  kc.causal = false;
+  return true;
+}
+
+/// The kernel's argument types for a configuration.
+FunctionType kernelType(Builder &b, const SdpaConf &c) {
+  SmallVector<Type> in{c.q, c.k, c.v};
+  if (c.mask)
+    in.push_back(c.mask);
+  in.push_back(c.out);
+  return b.getFunctionType(in, {});
+}
+
 struct BuildGpuKernelsPass
     : public attn::impl::AttnGpuBuildSdpaKernelsBase<BuildGpuKernelsPass> {
   func::FuncOp splitsFn;
@@ -1013,23 +1052,27 @@ struct BuildGpuKernelsPass
         return signalPassFailure();
       }
       Location loc = decl.getLoc();
+      // The kernels' view of the operands: the launcher's, or for grouped
+      // decode the heads of a group packed into rows.
+      SdpaConf kc = c;
+      bool packed = packGroups(c, kc);
       // The kernel.
       OpBuilder kb = OpBuilder::atBlockEnd(kernels.getBody());
-      auto kfn = gpu::GPUFuncOp::create(kb, loc, decl.getSymName(),
-                                        decl.getFunctionType());
+      FunctionType kty = kernelType(kb, kc);
+      auto kfn = gpu::GPUFuncOp::create(kb, loc, decl.getSymName(), kty);
       kfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                    UnitAttr::get(ctx));
       kfn.setKnownBlockSizeAttr(
           DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
-      KernelBuilder(kb, loc, c).build(kfn);
+      KernelBuilder(kb, loc, kc).build(kfn);
       Kernels ks{kfn, nullptr, nullptr};
-      if (c.splitKeys()) {
+      if (kc.splitKeys()) {
         // The split-K kernel: the arguments, then the O parts, the (max,
         // sum) pairs and the number of splits; the combination reads the
         // parts and writes the result.
         auto part = MemRefType::get({ShapedType::kDynamic}, kb.getF32Type());
         Type index = kb.getIndexType();
-        SmallVector<Type> args(decl.getFunctionType().getInputs());
+        SmallVector<Type> args(kty.getInputs());
         args.append({part, part, index});
         // (build() left kb inside the previous kernel.)
         kb.setInsertionPointToEnd(kernels.getBody());
@@ -1038,20 +1081,20 @@ struct BuildGpuKernelsPass
             kb.getFunctionType(args, {}));
         ks.combine = gpu::GPUFuncOp::create(
             kb, loc, (decl.getSymName() + "_combine").str(),
-            kb.getFunctionType({part, part, c.out, index}, {}));
+            kb.getFunctionType({part, part, kc.out, index}, {}));
         for (gpu::GPUFuncOp k : {ks.split, ks.combine}) {
           k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                      UnitAttr::get(ctx));
           k.setKnownBlockSizeAttr(
               DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
         }
-        KernelBuilder(kb, loc, c).build(ks.split, /*splitK=*/true);
-        KernelBuilder(kb, loc, c).buildCombine(ks.combine);
+        KernelBuilder(kb, loc, kc).build(ks.split, /*splitK=*/true);
+        KernelBuilder(kb, loc, kc).buildCombine(ks.combine);
         splitsFn = splitsDecl(module);
       }
 
       // The host bodies.
-      emitHost(decl, ks, c, /*deviceBuffers=*/false);
+      emitHost(decl, ks, c, kc, packed, /*deviceBuffers=*/false);
       OpBuilder db(decl);
       db.setInsertionPointAfter(decl);
       auto dev = func::FuncOp::create(db, loc,
@@ -1059,7 +1102,7 @@ struct BuildGpuKernelsPass
                                       decl.getFunctionType());
       dev.setPrivate();
       dev->setAttr(kGpuSdpaAttr, decl->getAttr(kGpuSdpaAttr));
-      emitHost(dev, ks, c, /*deviceBuffers=*/true);
+      emitHost(dev, ks, c, kc, packed, /*deviceBuffers=*/true);
       decl->removeAttr(kGpuSdpaAttr);
       dev->removeAttr(kGpuSdpaAttr);
     }
@@ -1072,26 +1115,52 @@ struct BuildGpuKernelsPass
   /// With a split-K variant the runtime picks the number of splits from the
   /// CTA count, the key blocks and the device's SMs; more than one runs the
   /// split kernel and the combination over device scratch buffers.
+  /// `c` describes the launcher's operands, `kc` the kernels' (`packed`:
+  /// grouped decode, see packGroups).
   void emitHost(func::FuncOp fn, const Kernels &ks, const SdpaConf &c,
-                bool deviceBuffers) {
+                const SdpaConf &kc, bool packed, bool deviceBuffers) {
     OpBuilder b(fn.getContext());
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
     Location loc = fn.getLoc();
     GpuEmitter e{{b, loc}};
     SmallVector<Value> hostArgs(entry->getArguments());
-    Value q = hostArgs[0];
+    // The operands as the kernels see them: q, the mask and the result
+    // reinterpreted (same memory, identity layouts) when packed.
+    auto kernelView = [&](ArrayRef<Value> args) {
+      SmallVector<Value> out(args);
+      if (!packed)
+        return out;
+      auto view = [&](Value m, MemRefType to) {
+        SmallVector<int64_t> strides(to.getRank(), 1);
+        for (int64_t i = to.getRank() - 2; i >= 0; --i)
+          strides[i] = strides[i + 1] * to.getDimSize(i + 1);
+        return memref::ReinterpretCastOp::create(b, loc, to, m, 0,
+                                                 to.getShape(), strides)
+            .getResult();
+      };
+      out[0] = view(out[0], kc.q);
+      if (c.mask)
+        out[3] = view(out[3], kc.mask);
+      out.back() = view(out.back(), kc.out);
+      return out;
+    };
+    Value q = kernelView(hostArgs)[0];
     Value bh = e.mul(e.dim(q, 0), e.dim(q, 1));
-    Value rowBlocks = e.ceilDiv(e.dim(q, 2), e.idx(c.rowsPerCta()));
+    Value rowBlocks = e.ceilDiv(e.dim(q, 2), e.idx(kc.rowsPerCta()));
+    auto chain = [&](Value splits) {
+      emitChain(e, hostArgs, kernelView, ks, kc, deviceBuffers, bh,
+                rowBlocks, splits);
+    };
     if (!ks.split) {
-      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, Value());
+      chain(Value());
     } else {
       Type i64 = b.getI64Type();
       auto toI64 = [&](Value v) {
         return arith::IndexCastOp::create(b, loc, i64, v).getResult();
       };
       Value keyBlocks =
-          e.ceilDiv(e.dim(hostArgs[1], 2), e.idx(c.blockKeys()));
+          e.ceilDiv(e.dim(hostArgs[1], 2), e.idx(kc.blockKeys()));
       Value n = func::CallOp::create(
                     b, loc, splitsFn,
                     ValueRange{toI64(e.mul(bh, rowBlocks)), toI64(keyBlocks)})
@@ -1102,18 +1171,21 @@ struct BuildGpuKernelsPass
           /*withElseRegion=*/true);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, splits);
+      chain(splits);
       b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-      emitChain(e, hostArgs, ks, c, deviceBuffers, bh, rowBlocks, Value());
+      chain(Value());
     }
     func::ReturnOp::create(b, loc);
   }
 
   /// One complete launch sequence, from its own stream to the final wait;
-  /// `splits` null for the whole kernel.
-  void emitChain(GpuEmitter &e, ArrayRef<Value> hostArgs, const Kernels &ks,
-                 const SdpaConf &c, bool deviceBuffers, Value bh,
-                 Value rowBlocks, Value splits) {
+  /// `splits` null for the whole kernel; `kernelView` maps device operands
+  /// to the kernels' view of them; `c` is the kernels' configuration.
+  void emitChain(
+      GpuEmitter &e, ArrayRef<Value> hostArgs,
+      function_ref<SmallVector<Value>(ArrayRef<Value>)> kernelView,
+      const Kernels &ks, const SdpaConf &c, bool deviceBuffers, Value bh,
+      Value rowBlocks, Value splits) {
     OpBuilder &b = e.b;
     Location loc = e.loc;
     auto tokTy = gpu::AsyncTokenType::get(b.getContext());
@@ -1143,6 +1215,7 @@ struct BuildGpuKernelsPass
         tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok}, d, a)
                   .getAsyncToken();
     }
+    SmallVector<Value> kArgs = kernelView(devArgs);
     Value one = e.idx(1);
     // Empty grids are not launchable: every dimension is at least 1, and
     // the kernels leave CTAs past the data alone.
@@ -1159,19 +1232,19 @@ struct BuildGpuKernelsPass
                 .getAsyncToken();
     };
     if (!splits) {
-      launch(ks.whole, e.maxS(rowBlocks, one), smemBytes, devArgs);
+      launch(ks.whole, e.maxS(rowBlocks, one), smemBytes, kArgs);
     } else {
       // Scratch: per split, bh and query row, the f32 O row and (m, l).
-      Value rows = e.mul(e.mul(splits, bh), e.dim(hostArgs[0], 2));
+      Value rows = e.mul(e.mul(splits, bh), e.dim(kArgs[0], 2));
       auto part = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
       Value oPart = alloc(part, {e.mul(rows, e.idx(c.dv))});
       Value ml = alloc(part, {e.mul(rows, e.idx(2))});
-      SmallVector<Value> args(devArgs);
+      SmallVector<Value> args(kArgs);
       args.append({oPart, ml, splits});
       launch(ks.split, e.mul(rowBlocks, splits), smemBytes, args);
-      launch(ks.combine, e.maxS(e.dim(hostArgs[0], 2), one),
+      launch(ks.combine, e.maxS(e.dim(kArgs[0], 2), one),
              arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
-             {oPart, ml, devArgs.back(), splits});
+             {oPart, ml, kArgs.back(), splits});
     }
     if (!deviceBuffers)
       tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},

@@ -88,6 +88,12 @@ CASES = [
     C("e_bf16_decode_gqa", 1, 8, 1, 513, 128, "bf16", Hkv=2),
     C("e_f16_decode_gqa_sk1000_d128", 1, 8, 1, 1000, 128, "f16", Hkv=2,
       causal=True),
+    # Grouped decode packs a group's heads into rows (the mask too when it
+    # has every head); a mask broadcast over heads keeps one CTA per head.
+    C("e_f16_decode_gqa_mask_i1", 2, 8, 1, 200, 64, "f16", Hkv=2, mask="i1",
+      mask_bh=(1, 8)),
+    C("e_bf16_decode_gqa_mask_bcast", 2, 8, 1, 200, 64, "bf16", Hkv=2,
+      mask="add", mask_bh=(2, 1)),
     # Heads above 128 on tensor cores: Q from shared memory, 32-key tiles;
     # D 144 leaves a partial round of 16-byte copies (32 x 18 per tile).
     C("e_bf16_d160", 1, 1, 20, 45, 160, "bf16"),

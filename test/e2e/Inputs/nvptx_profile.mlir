@@ -1,4 +1,4 @@
-// Two tensor-core kernels for nvptx-emulated-profile.test.
+// Tensor-core kernels for nvptx-emulated-profile.test.
 func.func @f16_d128(%q: tensor<1x2x256x128xf16>, %k: tensor<1x2x256x128xf16>, %v: tensor<1x2x256x128xf16>) -> tensor<1x2x256x128xf16> {
   %o = attn.sdpa %q, %k, %v : (tensor<1x2x256x128xf16>, tensor<1x2x256x128xf16>, tensor<1x2x256x128xf16>) -> tensor<1x2x256x128xf16>
   return %o : tensor<1x2x256x128xf16>
@@ -6,4 +6,8 @@ func.func @f16_d128(%q: tensor<1x2x256x128xf16>, %k: tensor<1x2x256x128xf16>, %v
 func.func @bf16_d64_causal(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>, %v: tensor<1x2x256x64xbf16>) -> tensor<1x2x256x64xbf16> {
   %o = attn.sdpa %q, %k, %v {causal} : (tensor<1x2x256x64xbf16>, tensor<1x2x256x64xbf16>, tensor<1x2x256x64xbf16>) -> tensor<1x2x256x64xbf16>
   return %o : tensor<1x2x256x64xbf16>
+}
+func.func @f16_decode_gqa(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x256x64xf16>, %v: tensor<1x2x256x64xf16>) -> tensor<1x8x1x64xf16> {
+  %o = attn.sdpa %q, %k, %v : (tensor<1x8x1x64xf16>, tensor<1x2x256x64xf16>, tensor<1x2x256x64xf16>) -> tensor<1x8x1x64xf16>
+  return %o : tensor<1x8x1x64xf16>
 }
