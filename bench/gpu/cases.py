@@ -169,6 +169,19 @@ def flops(c):
         visible_pairs(c["Sq"], c["Sk"], c["causal"])
 
 
+def masked_rows(c):
+    """The i1 mask's fully masked rows, as index tuples into the mask and
+    into the result: row 0 of every (batch, head) when Sq > 1; for decode
+    (one row) only the first batch and head of the mask, and the result rows
+    that read it (all batches or heads where the mask broadcasts)."""
+    if c["Sq"] > 1:
+        return (Ellipsis, 0, slice(None)), (Ellipsis, 0, slice(None))
+    Bm, Hm = c["mask_bh"]
+    out = (slice(None) if Bm == 1 else slice(0, 1),
+           slice(None) if Hm == 1 else slice(0, 1), 0, slice(None))
+    return (0, 0, 0, slice(None)), out
+
+
 # Pass criteria: max |out - ref| / max(1, max |ref|).
 TOLERANCE = {"f16": 2e-2, "bf16": 6e-2, "f32": 1e-4}
 

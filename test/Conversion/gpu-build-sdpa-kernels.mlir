@@ -278,3 +278,15 @@ module {
 module {
   func.func private @__attn_gpu_sdpa_0(memref<2x8x2x64xf16>, memref<2x2x300x64xf16>, memref<2x2x300x64xf16>, memref<2x8x2x64xf16>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
 }
+
+// -----
+
+// Grouped decode with a run-time batch (and Sk): the views take the batch
+// from the operand; the strides are static.
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<?x8x1x64xf16>
+// CHECK: %[[B:.*]] = memref.dim %arg0, %c0
+// CHECK: memref.reinterpret_cast %arg0 to offset: [0], sizes: [%[[B]], 2, 4, 64], strides: [512, 256, 64, 1] : memref<?x8x1x64xf16> to memref<?x2x4x64xf16>
+// CHECK: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<?x2x4x64xf16>, %arg1: memref<?x2x?x64xf16>, %arg2: memref<?x2x?x64xf16>, %arg3: memref<?x2x4x300xf16>, %arg4: memref<?x2x4x64xf16>) kernel
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<?x8x1x64xf16>, memref<?x2x?x64xf16>, memref<?x2x?x64xf16>, memref<?x8x1x300xf16>, memref<?x8x1x64xf16>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
+}

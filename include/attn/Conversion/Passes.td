@@ -64,8 +64,8 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     SM count) how many splits to use and launches the whole kernel for one,
     the pair with `gpu.alloc`'d scratch otherwise.
 
-    Grouped decode (static `Sq = 1`, `H = G x Hkv` with `G > 1`, no mask or
-    one with every head): the kernels are built for, and launched on,
+    Grouped decode (static `Sq = 1`, `H = G x Hkv` with `G > 1`, static
+    shapes but for the batch and `Sk`, no mask or one with every head): the kernels are built for, and launched on,
     `memref.reinterpret_cast` views `[B, Hkv, G, D]` of q, the mask and the
     result (the same memory), so that one CTA holds a group's G heads as
     rows and reads its K/V once; causal hides nothing there and is dropped.

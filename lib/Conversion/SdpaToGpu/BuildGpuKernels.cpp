@@ -978,18 +978,21 @@ constexpr const char *kSplitsFn = "attnCudaSdpaSplits";
 /// result and a mask with H heads, so the kernels run on that view: one
 /// CTA per kv head with G live rows (K and V read once for the group, 1/G
 /// of the tensor-core work) instead of G CTAs with one live row each.
-/// Causal hides nothing at Sq = 1 (bottom-right aligned). Needs static q,
-/// result and mask shapes, and a mask (if any) with all H heads.
+/// Causal hides nothing at Sq = 1 (bottom-right aligned). Needs static
+/// shapes but for the batch (and Sk), and a mask (if any) with all H heads.
 bool packGroups(const SdpaConf &c, SdpaConf &kc) {
-  if (!c.useTensorCores() || !c.q.hasStaticShape() ||
-      !c.out.hasStaticShape() || c.q.getDimSize(2) != 1)
+  auto staticButBatch = [](MemRefType t) {
+    return !t.isDynamicDim(1) && !t.isDynamicDim(2) && !t.isDynamicDim(3);
+  };
+  if (!c.useTensorCores() || !staticButBatch(c.q) || !staticButBatch(c.out) ||
+      c.q.getDimSize(2) != 1)
     return false;
   int64_t bDim = c.q.getDimSize(0), h = c.q.getDimSize(1);
   int64_t hkv = c.k.getDimSize(1);
   if (ShapedType::isDynamic(hkv) || hkv <= 0 || h % hkv != 0 || h == hkv)
     return false;
   int64_t g = h / hkv;
-  if (c.mask && (!c.mask.hasStaticShape() || c.mask.getDimSize(1) != h))
+  if (c.mask && (!staticButBatch(c.mask) || c.mask.getDimSize(1) != h))
     return false;
   kc = c;
   kc.q = MemRefType::get({bDim, hkv, g, c.d}, c.elem);
@@ -1131,12 +1134,22 @@ struct BuildGpuKernelsPass
       SmallVector<Value> out(args);
       if (!packed)
         return out;
+      // Only the batch may be dynamic: it is the source's, and the strides
+      // (products of the inner sizes) are static.
       auto view = [&](Value m, MemRefType to) {
-        SmallVector<int64_t> strides(to.getRank(), 1);
-        for (int64_t i = to.getRank() - 2; i >= 0; --i)
-          strides[i] = strides[i + 1] * to.getDimSize(i + 1);
-        return memref::ReinterpretCastOp::create(b, loc, to, m, 0,
-                                                 to.getShape(), strides)
+        SmallVector<OpFoldResult> sizes, strides(to.getRank());
+        for (int64_t i = 0; i < to.getRank(); ++i)
+          sizes.push_back(to.isDynamicDim(i)
+                              ? OpFoldResult(e.dim(m, i))
+                              : OpFoldResult(b.getIndexAttr(to.getDimSize(i))));
+        int64_t stride = 1;
+        for (int64_t i = to.getRank() - 1; i >= 0; --i) {
+          strides[i] = b.getIndexAttr(stride);
+          stride *= i > 0 ? to.getDimSize(i) : 1;
+        }
+        return memref::ReinterpretCastOp::create(b, loc, to, m,
+                                                 b.getIndexAttr(0), sizes,
+                                                 strides)
             .getResult();
       };
       out[0] = view(out[0], kc.q);

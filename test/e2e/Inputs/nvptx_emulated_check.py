@@ -128,6 +128,26 @@ DYNAMIC = {
         "  return %o : tensor<?x?x?x64xf16>\n"
         "}\n",
         [(1, 2, 2, 45, 70), (2, 2, 1, 70, 33)]),
+    # Grouped decode with a dynamic batch and Sk: q, the mask and the result
+    # reinterpreted as [B, Hkv, G, .] with a run-time B.
+    "e_f16_dynamic_batch_decode_gqa": (
+        "func.func @e_f16_dynamic_batch_decode_gqa(%q: tensor<?x8x1x64xf16>, "
+        "%k: tensor<?x2x?x64xf16>, %v: tensor<?x2x?x64xf16>, "
+        "%m: tensor<?x8x1x?xi1>) -> tensor<?x8x1x64xf16> {\n"
+        "  %o = attn.sdpa %q, %k, %v mask %m\n"
+        "      : (tensor<?x8x1x64xf16>, tensor<?x2x?x64xf16>, "
+        "tensor<?x2x?x64xf16>, tensor<?x8x1x?xi1>) -> tensor<?x8x1x64xf16>\n"
+        "  return %o : tensor<?x8x1x64xf16>\n"
+        "}\n",
+        [(1, 8, 2, 1, 100), (3, 8, 2, 1, 257)]),
+}
+# Dynamic dimensions (passed after each input's pointer) of the functions
+# above: the first three of every input unless listed here.
+DYNAMIC_DIMS = {
+    "e_f16_dynamic_batch_decode_gqa": [(0,), (0, 2), (0, 2), (0, 3)],
+}
+DYNAMIC_OPTS = {
+    "e_f16_dynamic_batch_decode_gqa": dict(causal=False, mask="i1"),
 }
 
 TOLERANCE = dict(cases.TOLERANCE)
@@ -159,8 +179,8 @@ def stored(x, dtype):
 
 def make_inputs(c, shapes, rng):
     """[(stored, values)] for q, k, v and the mask, as check_and_time does:
-    standard normal values; an i1 mask True with p = 3/4 and row 0 fully
-    masked; an additive mask 2 * standard normal. A case with "grow" scales
+    standard normal values; an i1 mask True with p = 3/4 and fully masked
+    rows (cases.masked_rows); an additive mask 2 * standard normal. A case with "grow" scales
     key j by 1 + grow * j / Sk, so that row maxima keep growing along the
     keys (the kernel's lazy rescaling must then move its references)."""
     raw = {n: rng.standard_normal(shapes[n], dtype=np.float32)
@@ -172,7 +192,7 @@ def make_inputs(c, shapes, rng):
     ins = [stored(raw[n], c["dtype"]) for n in ("q", "k", "v")]
     if c.get("mask") == "i1":
         m = rng.random(shapes["mask"]) < 0.75
-        m[..., 0, :] = False
+        m[cases.masked_rows(c)[0]] = False
         ins.append((m, m))
     elif c.get("mask") == "add":
         ins.append(stored(2 * rng.standard_normal(shapes["mask"],
@@ -296,8 +316,8 @@ def compare(c, out, ref):
             "elements never written)" % (bad, of.size)
     err = cases.error_of(float(np.max(np.abs(of - ref))),
                          float(np.max(np.abs(ref))))
-    if c.get("mask") == "i1" and np.any(of[..., 0, :] != 0):
-        return None, "fully masked row 0 is not zero"
+    if c.get("mask") == "i1" and np.any(of[cases.masked_rows(c)[1]] != 0):
+        return None, "fully masked row is not zero"
     if c["causal"] and c["Sq"] > c["Sk"]:
         rows = c["Sq"] - c["Sk"]
         if np.any(of[:, :, :rows] != 0):
@@ -316,7 +336,11 @@ def check_one(lib, rt, c, seed, dyn=False):
     ref = cases.reference(cases.NumpyOps(), vals[0], vals[1], vals[2],
                           vals[3] if len(vals) > 3 else None, c["causal"],
                           c["scale"])
-    dyn_dims = [a.shape[:3] if dyn else () for a in st]
+    if dyn:
+        idx = DYNAMIC_DIMS.get(c["name"], [(0, 1, 2)] * len(st))
+        dyn_dims = [tuple(a.shape[i] for i in ix) for a, ix in zip(st, idx)]
+    else:
+        dyn_dims = [() for _ in st]
     tol = TOLERANCE[c["dtype"]]
     errs = {}
     for entry, runner in (("host", run_host), ("device", run_device)):
@@ -352,7 +376,10 @@ def compile_case(attn_compile, work, name, mlir):
 
 
 def dyn_case(name, B, H, Hkv, Sq, Sk):
-    return cases.case(name, B, H, Sq, Sk, 64, "f16", Hkv=Hkv, causal=True)
+    opts = DYNAMIC_OPTS.get(name, dict(causal=True))
+    if opts.get("mask"):
+        opts = dict(opts, mask_bh=(B, H))
+    return cases.case(name, B, H, Sq, Sk, 64, "f16", Hkv=Hkv, **opts)
 
 
 def all_jobs(only, bench_spread=False):
