@@ -4,11 +4,13 @@
 // launcher declaration `@__attn_gpu_sdpa_<n>(q, k, v, [mask], out)` left by
 // attn-gpu-outline-sdpa gets
 //   * a kernel in `gpu.module @attn_kernels`:
-//       - tensor cores (f16/bf16, D and Dv multiples of 16, at most 128):
-//         4 warps x 16 query rows per CTA, Q fragments in registers, K/V
-//         tiles of 64 keys double-buffered in shared memory by cp.async,
+//       - tensor cores (f16/bf16, D and Dv multiples of 16, at most 256):
+//         4 warps x 16 query rows per CTA, Q fragments in registers (heads
+//         above 128: Q in shared memory, read by ldmatrix), K/V tiles of 64
+//         keys (32 above 128) double-buffered in shared memory by cp.async,
 //         S = Q K^T and O += P V as m16n8k16 mma.sync (f32 accumulators),
-//         online softmax in base 2 in registers;
+//         online softmax in base 2 in registers; grouped decode runs on a
+//         view with a group's heads as rows (packGroups);
 //       - otherwise an FMA kernel: one warp per query row;
 //   * for the tensor-core kernel, a split-K pair: `<n>_split` (one share of
 //     the key blocks per CTA, unnormalized f32 partial results) and
