@@ -483,6 +483,18 @@ private:
     return out;
   }
 
+  /// acc[2 np + h] += a * B for each pair np of 8-column tiles, the pair's
+  /// two B fragments from one ldmatrix x4 at `ivs(np)` in `smem`.
+  void mmaTilePairs(Value a, MutableArrayRef<Value> acc, Value smem,
+                    bool transpose,
+                    function_ref<SmallVector<Value>(int64_t)> ivs) {
+    for (int64_t np = 0; np < int64_t(acc.size()) / 2; ++np) {
+      auto bFrags = loadBFragments(smem, ivs(np), transpose);
+      for (int64_t h = 0; h < 2; ++h)
+        acc[2 * np + h] = mma(a, bFrags[h], acc[2 * np + h]);
+    }
+  }
+
   void buildMma(const KernelFrame &f) {
     Type t = c.elem;
     MLIRContext *ctx = b.getContext();
@@ -660,14 +672,11 @@ private:
                             /*transpose=*/false, /*numTiles=*/4)
                             .getResult()
                       : qFrag[kk];
-        for (int64_t np = 0; np < nTiles / 2; ++np) {
-          auto bFrags = loadBFragments(
-              kS, {stage, e.add(keyRowInPair, e.idx(np * 16)),
-                   e.add(colHalf, e.idx(kk * 16))},
-              /*transpose=*/false);
-          for (int64_t h = 0; h < 2; ++h)
-            sAcc[2 * np + h] = mma(qA, bFrags[h], sAcc[2 * np + h]);
-        }
+        mmaTilePairs(qA, sAcc, kS, /*transpose=*/false, [&](int64_t np) {
+          return SmallVector<Value>{stage,
+                                    e.add(keyRowInPair, e.idx(np * 16)),
+                                    e.add(colHalf, e.idx(kk * 16))};
+        });
       }
       // Scores as scalars: s[4n + 2i + j] = S[row g + 8i][key 8n+t4+j].
       SmallVector<Value> raw;
@@ -822,14 +831,10 @@ private:
             for (int64_t j = 0; j < 2; ++j)
               pe.push_back(e.narrow(p[4 * tile + 2 * i + j], t));
         Value pFrag = e.fromElements(vec({4, 2}, t), pe);
-        for (int64_t np = 0; np < nOut / 2; ++np) {
-          auto bFrags = loadBFragments(
-              vS, {stage, e.add(vKeyRow, e.idx(kk * 16)),
-                   e.add(vColHalf, e.idx(np * 16))},
-              /*transpose=*/true);
-          for (int64_t h = 0; h < 2; ++h)
-            o[2 * np + h] = mma(pFrag, bFrags[h], o[2 * np + h]);
-        }
+        mmaTilePairs(pFrag, o, vS, /*transpose=*/true, [&](int64_t np) {
+          return SmallVector<Value>{stage, e.add(vKeyRow, e.idx(kk * 16)),
+                                    e.add(vColHalf, e.idx(np * 16))};
+        });
       }
       SmallVector<Value> next;
       next.append(o.begin(), o.end());
