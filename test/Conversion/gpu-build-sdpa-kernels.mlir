@@ -181,17 +181,65 @@ module {
 
 // -----
 
-// f32 (and head sizes the tensor-core kernel does not take): the FMA kernel,
-// one warp per query row (grid.x = Sq / 4), a full-warp shuffle reduction
-// per key, the mask read per score.
+// f32 (head sizes multiples of 4, D 16-128, Dv 32-128): the tiled SIMT
+// kernel. 64 query rows per CTA (grid.x = Sq / 64); Q, two stages of 32-key
+// K and V tiles, and P in shared memory (Q/K rows padded to 4 mod 32 words:
+// 40 -> 68); 16-byte cp.async of 4 floats; S in 4x4 register tiles from
+// 16-byte loads; row maxima over the 8 lanes of a row group; P stored and
+// read back within the warp (bar.warp.sync); O += P V from 16-byte V loads;
+// 16-byte stores of O / l.
 // CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf32>
-// CHECK: gpu.launch_func async {{.*}} dynamic_shared_memory_size %c0_i32
+// CHECK: gpu.launch_func async {{.*}} dynamic_shared_memory_size %c61952_i32
 // GRID-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf32>
+// GRID: %[[SQ:.*]] = memref.dim %arg0, %c2
+// GRID: %[[GX:.*]] = arith.ceildivui %[[SQ]], %c64
+// GRID: %[[GX1:.*]] = arith.maxsi %[[GX]], %c1
+// GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks in (%[[GX1]], %{{.*}}, %{{.*}})
+// CHECK-LABEL: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf32>
+// CHECK-NOT: nvgpu.mma
+// CHECK: %[[QS:.*]] = memref.view {{.*}} to memref<64x68xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[KS:.*]] = memref.view {{.*}} to memref<2x32x68xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[VS:.*]] = memref.view {{.*}} to memref<2x32x72xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[PS:.*]] = memref.view {{.*}} to memref<64x34xf32, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[QS]][{{.*}}], 4, %{{.*}} {bypassL1} : memref<?x4x?x40xf32> to memref<64x68xf32
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_wait
+// CHECK: gpu.barrier
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c10{{[_0-9]*}} step
+// CHECK: vector.load %[[QS]][{{.*}}] {alignment = 16 : i64} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: vector.load %[[KS]][{{.*}}] {alignment = 16 : i64} : memref<2x32x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: math.fma
+// CHECK: memref.load {{.*}} : memref<?x1x?x?xi1>
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32{{[_0-9]*}}, %c32_i32{{[_0-9]*}} : f32
+// CHECK: math.exp2
+// CHECK: memref.store %{{.*}}, %[[PS]][
+// CHECK: nvvm.bar.warp.sync
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32{{[_0-9]*}} step
+// CHECK: memref.load %[[PS]][
+// CHECK: vector.load %[[VS]][{{.*}}] {alignment = 16 : i64} : memref<2x32x72xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: math.fma %{{.*}} : vector<4xf32>
+// CHECK: nvvm.bar.warp.sync
+// CHECK: gpu.barrier
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4x?x72xf32>, vector<4xf32>
+module {
+  func.func private @__attn_gpu_sdpa_0(memref<?x4x?x40xf32>, memref<?x2x?x40xf32>, memref<?x2x?x72xf32>, memref<?x1x?x?xi1>, memref<?x4x?x72xf32>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
+}
+
+// -----
+
+// Head sizes neither kernel takes (f16 with D = 40): the FMA kernel, one
+// warp per query row (grid.x = Sq / 4), a full-warp shuffle reduction per
+// key, the mask read per score.
+// CHECK-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf16>
+// CHECK: gpu.launch_func async {{.*}} dynamic_shared_memory_size %c0_i32
+// GRID-LABEL: func.func private @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf16>
 // GRID: %[[SQ:.*]] = memref.dim %arg0, %c2
 // GRID: %[[GX:.*]] = arith.ceildivui %[[SQ]], %c4
 // GRID: %[[GX1:.*]] = arith.maxsi %[[GX]], %c1
 // GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks in (%[[GX1]], %{{.*}}, %{{.*}})
-// CHECK-LABEL: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf32>
+// CHECK-LABEL: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf16>
 // CHECK-NOT: nvgpu
 // CHECK: scf.for
 // CHECK: math.fma
@@ -203,9 +251,8 @@ module {
 // CHECK: memref.load {{.*}} : memref<?x1x?x?xi1>
 // CHECK: math.exp2
 module {
-  func.func private @__attn_gpu_sdpa_0(memref<?x4x?x40xf32>, memref<?x2x?x40xf32>, memref<?x2x?x72xf32>, memref<?x1x?x?xi1>, memref<?x4x?x72xf32>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
+  func.func private @__attn_gpu_sdpa_0(memref<?x4x?x40xf16>, memref<?x2x?x40xf16>, memref<?x2x?x72xf16>, memref<?x1x?x?xi1>, memref<?x4x?x72xf16>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
 }
-
 
 // -----
 

@@ -48,11 +48,16 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     for V); the online softmax in registers in base 2 with quad shuffles for
     the row maxima; causal key blocks above the diagonal are never visited,
     and the bias (causal, key bound, mask) is applied only on blocks that
-    need it. Every other case (f32, other head sizes) gets an FMA kernel:
-    one warp per query row, lanes striding over `D`/`Dv`, a warp-shuffle dot
-    product per key and the same online softmax. Warps whose 16 rows are all
-    past `Sq` (decode, a last partial row block) skip the block's work and
-    only take part in the copies and barriers.
+    need it. f32 with head sizes multiples of 4 (`D` 16-128, `Dv` 32-128)
+    gets a tiled SIMT kernel: 64 query rows per CTA, Q and double-buffered
+    32-key K/V tiles in shared memory (16-byte cp.async), each thread a 4x4
+    tile of S from 16-byte loads, row statistics over 8 lanes by shuffles,
+    P through shared memory within the warp, O += P V from 16-byte V loads.
+    Every other case gets an FMA kernel: one warp per query row, lanes
+    striding over `D`/`Dv`, a warp-shuffle dot product per key and the same
+    online softmax. Warps whose 16 rows are all past `Sq` (decode, a last
+    partial row block) skip the block's work and only take part in the
+    copies and barriers.
 
     Split-K (flash-decoding): where `Sk` may span more than one key block,
     the tensor-core kernel also gets a `_split` variant over one share of

@@ -60,6 +60,8 @@ constexpr int64_t kMmaKeys = 64;    // keys per K/V tile (D, Dv <= 128)
 constexpr int64_t kMmaKeysWide = 32; // keys per K/V tile (D or Dv > 128)
 constexpr int64_t kMmaMaxHead = 256; // largest D, Dv on tensor cores
 constexpr int64_t kFmaRows = 4;     // query rows per CTA (one per warp)
+constexpr int64_t kSimtKeys = 32;   // keys per K/V tile of the f32 kernel
+constexpr int64_t kSimtMaxHead = 128;
 constexpr int64_t kPad = 8;         // elements of padding per smem row
 constexpr int64_t kMaxGridY = 65535;
 constexpr double kLog2e = 1.4426950408889634;
@@ -85,8 +87,20 @@ struct SdpaConf {
   bool wide() const { return d > 128 || dv > 128; }
   bool qInShared() const { return d > 128; }
   int64_t blockKeys() const { return wide() ? kMmaKeysWide : kMmaKeys; }
+  /// f32 with head sizes multiples of 4 up to 128: the tiled SIMT kernel
+  /// (16-byte cp.async and vector loads of 4 floats). Dv >= 32 so that each
+  /// of the 8 lanes of a row group has O columns; D >= 16.
+  bool useSimt() const {
+    return elem.isF32() && d % 4 == 0 && dv % 4 == 0 && d >= 16 &&
+           dv >= 32 && d <= kSimtMaxHead && dv <= kSimtMaxHead;
+  }
+  /// Row stride of the SIMT kernel's Q and K tiles: D padded to 4 mod 32
+  /// words, so that 8 lanes reading 16 bytes of 8 consecutive key rows hit
+  /// distinct banks.
+  int64_t simtQkStride() const { return d + ((4 - d) % 32 + 32) % 32; }
+  int64_t simtPStride() const { return kSimtKeys + 2; }
   int64_t rowsPerCta() const {
-    return useTensorCores() ? kMmaRows : kFmaRows;
+    return useTensorCores() || useSimt() ? kMmaRows : kFmaRows;
   }
   /// Whether a split-K variant is built: tensor cores, and possibly more
   /// than one key block.
@@ -96,6 +110,10 @@ struct SdpaConf {
            (ShapedType::isDynamic(sk) || sk > blockKeys());
   }
   int64_t sharedBytes() const {
+    if (useSimt())
+      return (kMmaRows * simtQkStride() + 2 * kSimtKeys * simtQkStride() +
+              2 * kSimtKeys * dv + kMmaRows * simtPStride()) *
+             4;
     if (!useTensorCores())
       return 0;
     return (2 * blockKeys() * ((d + kPad) + (dv + kPad)) +
@@ -229,6 +247,8 @@ public:
       f.kvHead = e.div(f.head, f.group);
       if (c.useTensorCores())
         buildMma(f);
+      else if (c.useSimt())
+        buildSimt(f);
       else
         buildFma(f);
     });
@@ -422,6 +442,260 @@ private:
   }
 
   //===--------------------------------------------------------------------===//
+  // Tiled f32 kernel (SIMT): 64 query rows per CTA, K/V tiles of 32 keys.
+  //===--------------------------------------------------------------------===//
+  // Thread t: row group rg = t / 8 (rows 4 rg .. 4 rg + 3 of the CTA), key
+  // group cg = t % 8 (keys cg + 8 j, j < 4, of each tile; O columns
+  // 4 (cg + 8 m) .. + 3). A warp holds 16 rows, and everything a row needs
+  // stays in its warp: row maxima and sums over the 8 lanes of a row group
+  // (shuffles), P through shared memory between the warp's own lanes
+  // (bar.warp.sync), so a warp with no row below Sq skips the block.
+  void buildSimt(const KernelFrame &f) {
+    MLIRContext *ctx = b.getContext();
+    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    Type f32t = f32();
+    const int64_t bk = kSimtKeys, qk = c.simtQkStride(),
+                  ps = c.simtPStride();
+    const int64_t nGroups = c.dv / 4;              // float4 columns of O
+    const int64_t nOut = (nGroups + 7) / 8;        // per thread
+    Value tid = e.threadId();
+    Value warp = e.div(tid, e.idx(kWarp));
+    Value rg = e.div(tid, e.idx(8)), cg = e.rem(tid, e.idx(8));
+    Value lastRow = e.sub(f.sq, e.idx(1));
+
+    auto dynTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface{}, wg);
+    Value smem = gpu::DynamicSharedMemoryOp::create(b, e.loc, dynTy);
+    int64_t at = 0;
+    auto view = [&](ArrayRef<int64_t> shape) {
+      auto ty = MemRefType::get(shape, f32t, MemRefLayoutAttrInterface{}, wg);
+      Value v = memref::ViewOp::create(b, e.loc, ty, smem, e.idx(at),
+                                       ValueRange{});
+      at += ty.getNumElements() * 4;
+      return v;
+    };
+    Value qS = view({kMmaRows, qk});
+    Value kS = view({2, bk, qk});
+    Value vS = view({2, bk, c.dv});
+    Value pS = view({kMmaRows, ps});
+
+    auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
+    auto issueTile = [&](Value kb, Value stage) {
+      SmallVector<Value> toks;
+      Value key0 = e.mul(kb, e.idx(bk));
+      copyTileRows(f, tid, f.k, f.kvHead, key0, f.sk, kS, {stage}, bk, c.d,
+                   toks);
+      copyTileRows(f, tid, f.v, f.kvHead, key0, f.sk, vS, {stage}, bk, c.dv,
+                   toks);
+      return nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy, toks)
+          .getResult();
+    };
+    Value lastRowOfCta =
+        e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
+    Value kbEnd = keyBlocks(f, lastRowOfCta, bk);
+    e.ifThen(e.cmp(arith::CmpIPredicate::sgt, kbEnd, e.idx(0)), [&] {
+      SmallVector<Value> unused;
+      copyTileRows(f, tid, f.q, f.head, f.rowBlockStart, f.sq, qS, {},
+                   kMmaRows, c.d, unused);
+      issueTile(e.idx(0), e.idx(0));
+    });
+    Value warpLive = e.cmp(arith::CmpIPredicate::ult,
+                           e.add(f.rowBlockStart, e.mul(warp, e.idx(16))),
+                           f.sq);
+
+    auto vec4 = vec({4}, f32t);
+    auto ld4 = [&](Value m, ValueRange ivs) {
+      return vector::LoadOp::create(b, e.loc, vec4, m, ivs,
+                                    /*nontemporal=*/false, llvm::Align(16))
+          .getResult();
+    };
+    Value zero = e.f32(0.0);
+    Value zero4 = arith::ConstantOp::create(
+        b, e.loc, DenseElementsAttr::get(vec4, 0.0f));
+    Value localRow[4], row[4];
+    for (int64_t i = 0; i < 4; ++i) {
+      localRow[i] = e.add(e.mul(rg, e.idx(4)), e.idx(i));
+      row[i] = e.add(f.rowBlockStart, localRow[i]);
+    }
+    // O column group m of this thread, and whether it exists (Dv / 4 need
+    // not be a multiple of 8).
+    auto group = [&](int64_t m) { return e.add(cg, e.idx(8 * m)); };
+    auto groupOk = [&](int64_t m) {
+      return e.cmp(arith::CmpIPredicate::ult, group(m), e.idx(nGroups));
+    };
+
+    // Loop state: O (4 rows x nOut float4), row maxima (base 2), per-thread
+    // partial row sums.
+    SmallVector<Value> init(4 * nOut, zero4);
+    for (int64_t i = 0; i < 4; ++i)
+      init.push_back(e.negInf());
+    for (int64_t i = 0; i < 4; ++i)
+      init.push_back(zero);
+
+    auto computeBlock = [&](Value kb, Value stage,
+                            ValueRange it) -> SmallVector<Value> {
+      // S = Q K^T for rows 4 rg + i and keys cg + 8 j.
+      SmallVector<Value> sInit(16, zero);
+      SmallVector<Value> sAcc = e.forLoopIter(
+          e.idx(0), e.idx(c.d / 4), e.idx(1), sInit,
+          [&](Value d4, ValueRange acc) -> SmallVector<Value> {
+            Value col = e.mul(d4, e.idx(4));
+            Value qv[4], kv[4];
+            for (int64_t i = 0; i < 4; ++i)
+              qv[i] = ld4(qS, {localRow[i], col});
+            for (int64_t j = 0; j < 4; ++j)
+              kv[j] = ld4(kS, {stage, e.add(cg, e.idx(8 * j)), col});
+            SmallVector<Value> out(acc);
+            for (int64_t x = 0; x < 4; ++x)
+              for (int64_t i = 0; i < 4; ++i) {
+                Value qx = e.extract(qv[i], {x});
+                for (int64_t j = 0; j < 4; ++j)
+                  out[4 * i + j] = math::FmaOp::create(
+                      b, e.loc, qx, e.extract(kv[j], {x}), out[4 * i + j]);
+              }
+            return out;
+          });
+      Value key0 = e.mul(kb, e.idx(bk));
+      Value needBias = e.cmp(arith::CmpIPredicate::sgt,
+                             e.add(key0, e.idx(bk)), f.sk);
+      if (c.causal)
+        needBias = arith::OrIOp::create(
+            b, e.loc, needBias,
+            e.cmp(arith::CmpIPredicate::sgt, e.add(key0, e.idx(bk - 1)),
+                  e.add(f.rowBlockStart, f.causalOff)));
+      if (c.mask)
+        needBias = arith::ConstantOp::create(b, e.loc, b.getBoolAttr(true));
+      SmallVector<Type> sTypes(16, f32t);
+      SmallVector<Value> sv = e.ifElse(
+          needBias, sTypes,
+          [&] {
+            SmallVector<Value> out;
+            for (int64_t i = 0; i < 4; ++i)
+              for (int64_t j = 0; j < 4; ++j)
+                out.push_back(biased(f, sAcc[4 * i + j], row[i],
+                                     e.add(key0, e.add(cg, e.idx(8 * j)))));
+            return out;
+          },
+          [&] {
+            SmallVector<Value> out;
+            Value sc = scale2();
+            for (Value x : sAcc)
+              out.push_back(e.fmul(x, sc));
+            return out;
+          });
+      // Online softmax per row; P to shared memory for the warp.
+      SmallVector<Value> next(4 * nOut);
+      SmallVector<Value> mNew(4), lNew(4);
+      for (int64_t i = 0; i < 4; ++i) {
+        Value mx = e.negInf();
+        for (int64_t j = 0; j < 4; ++j)
+          mx = e.fmax(mx, sv[4 * i + j]);
+        for (int32_t m = 1; m < 8; m *= 2)
+          mx = e.fmax(mx, e.shflXor(mx, m));
+        Value mOld = it[4 * nOut + i];
+        mNew[i] = e.fmax(mOld, mx);
+        Value ref = e.select(
+            e.fcmp(arith::CmpFPredicate::OEQ, mNew[i], e.negInf()), zero,
+            mNew[i]);
+        Value alpha = e.exp2(e.fsub(mOld, ref));
+        Value sum = zero;
+        for (int64_t j = 0; j < 4; ++j) {
+          Value p = e.exp2(e.fsub(sv[4 * i + j], ref));
+          sum = e.fadd(sum, p);
+          memref::StoreOp::create(b, e.loc, p, pS,
+                                  ValueRange{localRow[i],
+                                             e.add(cg, e.idx(8 * j))});
+        }
+        lNew[i] = math::FmaOp::create(b, e.loc, it[4 * nOut + 4 + i], alpha,
+                                      sum);
+        Value alpha4 = vector::BroadcastOp::create(b, e.loc, vec4, alpha);
+        for (int64_t m = 0; m < nOut; ++m)
+          next[nOut * i + m] =
+              arith::MulFOp::create(b, e.loc, it[nOut * i + m], alpha4);
+      }
+      // The warp's P rows are written by its own lanes only.
+      NVVM::SyncWarpOp::create(b, e.loc, e.i32(-1));
+      // O += P V.
+      SmallVector<Value> o = e.forLoopIter(
+          e.idx(0), e.idx(bk), e.idx(1), next,
+          [&](Value j, ValueRange acc) -> SmallVector<Value> {
+            SmallVector<Value> out(acc);
+            Value p[4];
+            for (int64_t i = 0; i < 4; ++i)
+              p[i] = vector::BroadcastOp::create(
+                  b, e.loc, vec4, e.load(pS, {localRow[i], j}));
+            for (int64_t m = 0; m < nOut; ++m) {
+              // A group past Dv / 4 reads group 0 (in bounds) and is never
+              // stored.
+              Value g = e.select(groupOk(m), group(m), e.idx(0));
+              Value vv = ld4(vS, {stage, j, e.mul(g, e.idx(4))});
+              for (int64_t i = 0; i < 4; ++i)
+                out[nOut * i + m] = math::FmaOp::create(b, e.loc, p[i], vv,
+                                                        acc[nOut * i + m]);
+            }
+            return out;
+          });
+      // The next block's P must not overwrite this one before every lane
+      // has read it.
+      NVVM::SyncWarpOp::create(b, e.loc, e.i32(-1));
+      SmallVector<Value> res(o);
+      res.append(mNew.begin(), mNew.end());
+      res.append(lNew.begin(), lNew.end());
+      return res;
+    };
+
+    SmallVector<Value> res = e.forLoopIter(
+        e.idx(0), kbEnd, e.idx(1), init,
+        [&](Value kb, ValueRange it) -> SmallVector<Value> {
+          Value stage = e.rem(kb, e.idx(2));
+          Value nextKb = e.add(kb, e.idx(1));
+          SmallVector<Value> grp = e.ifElse(
+              e.cmp(arith::CmpIPredicate::slt, nextKb, kbEnd), {tokTy},
+              [&] {
+                return SmallVector<Value>{
+                    issueTile(nextKb, e.rem(nextKb, e.idx(2)))};
+              },
+              [&] {
+                return SmallVector<Value>{
+                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
+                                                            ValueRange{})
+                        .getResult()};
+              });
+          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
+                                           b.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(b, e.loc);
+          SmallVector<Value> next = e.ifElse(
+              warpLive, ValueRange(it).getTypes(),
+              [&] { return computeBlock(kb, stage, it); },
+              [&] { return SmallVector<Value>(it); });
+          gpu::BarrierOp::create(b, e.loc);
+          return next;
+        });
+
+    // O / l (0 for fully hidden rows) as float4 stores.
+    for (int64_t i = 0; i < 4; ++i) {
+      Value l = res[4 * nOut + 4 + i];
+      for (int32_t m = 1; m < 8; m *= 2)
+        l = e.fadd(l, e.shflXor(l, m));
+      Value inv = e.select(e.fcmp(arith::CmpFPredicate::OGT, l, zero),
+                           e.fdiv(e.f32(1.0), l), zero);
+      Value inv4 = vector::BroadcastOp::create(b, e.loc, vec4, inv);
+      e.ifThen(e.cmp(arith::CmpIPredicate::ult, row[i], f.sq), [&] {
+        for (int64_t m = 0; m < nOut; ++m)
+          e.ifThen(groupOk(m), [&] {
+            vector::StoreOp::create(
+                b, e.loc, arith::MulFOp::create(b, e.loc, res[nOut * i + m],
+                                                inv4),
+                f.out,
+                ValueRange{f.batch, f.head, row[i],
+                           e.mul(group(m), e.idx(4))},
+                /*nontemporal=*/false, llvm::Align(16));
+          });
+      });
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
   // Tensor-core kernel.
   //===--------------------------------------------------------------------===//
   VectorType vec(ArrayRef<int64_t> shape, Type t) {
@@ -481,6 +755,43 @@ private:
           {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
            e.extract(frag, {2 * h + 1, 0}), e.extract(frag, {2 * h + 1, 1})});
     return out;
+  }
+
+  /// 16-byte cp.async copies of `rows` rows of `width` elements from
+  /// src[b, head, first + r, :] (rows past `limit` zero-filled, the address
+  /// clamped) to dst[prefix..., r, :], spread over the CTA's threads. A last
+  /// round that not every thread has (rows x width x element bytes / 16 not
+  /// a multiple of 128) is guarded; its copies' tokens are not needed, as a
+  /// group commits every copy issued before it.
+  void copyTileRows(const KernelFrame &f, Value tid, Value src, Value head,
+                    Value first, Value limit, Value dst, ValueRange prefix,
+                    int64_t rows, int64_t width, SmallVector<Value> &toks) {
+    auto tokTy = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    int64_t perChunk = 16 / (c.elem.getIntOrFloatBitWidth() / 8);
+    int64_t perRow = width / perChunk, total = rows * perRow;
+    Value last = e.sub(limit, e.idx(1));
+    for (int64_t it = 0; it * kThreads < total; ++it) {
+      Value chunk = e.add(tid, e.idx(it * kThreads));
+      auto copy = [&]() {
+        Value row = e.div(chunk, e.idx(perRow));
+        Value col = e.mul(e.rem(chunk, e.idx(perRow)), e.idx(perChunk));
+        Value at = e.add(first, row);
+        Value ok = e.cmp(arith::CmpIPredicate::ult, at, limit);
+        Value n = e.select(ok, e.idx(perChunk), e.idx(0));
+        SmallVector<Value> dstIdx(prefix);
+        dstIdx.append({row, col});
+        return nvgpu::DeviceAsyncCopyOp::create(
+                   b, e.loc, tokTy, dst, dstIdx, src,
+                   ValueRange{f.batch, head, e.minS(at, last), col},
+                   b.getIndexAttr(perChunk), n, b.getUnitAttr())
+            .getResult();
+      };
+      if ((it + 1) * kThreads <= total)
+        toks.push_back(copy());
+      else
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, chunk, e.idx(total)),
+                 [&] { copy(); });
+    }
   }
 
   /// acc[2 np + h] += a * B for each pair np of 8-column tiles, the pair's
@@ -560,42 +871,12 @@ private:
       qFrag.push_back(e.fromElements(vec({4, 2}, t), elems));
     }
 
-    // Issues the cp.async copies of key block `kb` into stage `stage`;
-    // rows past Sk are zero-filled (src-size 0, address clamped).
     auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
-    // 16-byte cp.async copies of `rows` rows of `width` elements from
-    // src[b, h, first + r, :] (rows past `limit` zero-filled, the address
-    // clamped) to dst[prefix..., r, :], spread over the CTA's threads. A
-    // last round that not every thread has (rows x width / 8 not a multiple
-    // of 128) is guarded; its copies' tokens are not needed, as a group
-    // commits every copy issued before it.
     auto copyRows = [&](Value src, Value head, Value first, Value limit,
                         Value dst, ValueRange prefix, int64_t rows,
                         int64_t width, SmallVector<Value> &toks) {
-      int64_t perRow = width / 8, total = rows * perRow;
-      Value last = e.sub(limit, e.idx(1));
-      for (int64_t it = 0; it * kThreads < total; ++it) {
-        Value chunk = e.add(tid, e.idx(it * kThreads));
-        auto copy = [&]() {
-          Value row = e.div(chunk, e.idx(perRow));
-          Value col = e.mul(e.rem(chunk, e.idx(perRow)), e.idx(8));
-          Value at = e.add(first, row);
-          Value ok = e.cmp(arith::CmpIPredicate::ult, at, limit);
-          Value n = e.select(ok, e.idx(8), e.idx(0));
-          SmallVector<Value> dstIdx(prefix);
-          dstIdx.append({row, col});
-          return nvgpu::DeviceAsyncCopyOp::create(
-                     b, e.loc, tokTy, dst, dstIdx, src,
-                     ValueRange{f.batch, head, e.minS(at, last), col},
-                     b.getIndexAttr(8), n, b.getUnitAttr())
-              .getResult();
-        };
-        if ((it + 1) * kThreads <= total)
-          toks.push_back(copy());
-        else
-          e.ifThen(e.cmp(arith::CmpIPredicate::ult, chunk, e.idx(total)),
-                   [&] { copy(); });
-      }
+      copyTileRows(f, tid, src, head, first, limit, dst, prefix, rows, width,
+                   toks);
     };
     // Issues the copies of key block `kb` into stage `stage` and commits
     // them (with any copies issued before) as one group.

@@ -105,14 +105,21 @@ CASES = [
     C("e_f16_d160_mask_add", 1, 2, 40, 50, 160, "f16", mask="add",
       mask_bh=(1, 2)),
     C("e_f16_decode_gqa_d256", 1, 8, 1, 300, 256, "f16", Hkv=2),
-    # The FMA kernel: f32, and head sizes that are not multiples of 16 or
-    # above 256.
+    # f32: the tiled SIMT kernel (head sizes multiples of 4, D 16-128,
+    # Dv 32-128); Dv 72 leaves lanes without an O column group.
     C("e_f32_gqa_mask_causal", 1, 2, 37, 50, 40, "f32", Hkv=1, causal=True,
       mask="i1", mask_bh=(1, 1)),
     C("e_f32_decode_add", 2, 2, 1, 129, 64, "f32", mask="add",
       mask_bh=(2, 1)),
+    C("e_f32_d128_causal", 1, 2, 100, 130, 128, "f32", causal=True),
+    C("e_f32_d36_dv72_mask_add", 2, 2, 70, 50, 36, "f32", Dv=72,
+      mask="add", mask_bh=(1, 2)),
+    C("e_f32_sq130_sk20_causal", 1, 2, 130, 20, 64, "f32", causal=True),
+    # The FMA kernel: head sizes neither other kernel takes.
     C("e_f16_d40_causal", 1, 2, 33, 33, 40, "f16", causal=True),
     C("e_bf16_d288", 1, 1, 20, 45, 288, "bf16"),
+    C("e_f32_d30", 1, 2, 33, 45, 30, "f32"),
+    C("e_f32_d16_dv16_gqa", 1, 4, 40, 40, 16, "f32", Hkv=2),
 ]
 
 # Dynamic B, H, Sq, Sk (D = 64), run at two sets of sizes through one

@@ -11,3 +11,7 @@ func.func @f16_decode_gqa(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x256x64xf16>, 
   %o = attn.sdpa %q, %k, %v : (tensor<1x8x1x64xf16>, tensor<1x2x256x64xf16>, tensor<1x2x256x64xf16>) -> tensor<1x8x1x64xf16>
   return %o : tensor<1x8x1x64xf16>
 }
+func.func @f32_d64(%q: tensor<1x2x256x64xf32>, %k: tensor<1x2x256x64xf32>, %v: tensor<1x2x256x64xf32>) -> tensor<1x2x256x64xf32> {
+  %o = attn.sdpa %q, %k, %v : (tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>) -> tensor<1x2x256x64xf32>
+  return %o : tensor<1x2x256x64xf32>
+}
