@@ -195,7 +195,10 @@ module {
 // GRID: %[[GX:.*]] = arith.ceildivui %[[SQ]], %c64
 // GRID: %[[GX1:.*]] = arith.maxsi %[[GX]], %c1
 // GRID: gpu.launch_func async [%{{.*}}] @attn_kernels::@__attn_gpu_sdpa_0 blocks in (%[[GX1]], %{{.*}}, %{{.*}})
+// ptxas gets `.minnctapersm 2` (else it squeezes some into 128 registers
+// with spills).
 // CHECK-LABEL: gpu.func @__attn_gpu_sdpa_0(%arg0: memref<?x4x?x40xf32>
+// CHECK-SAME: nvvm.minctasm = 2 : i32
 // CHECK-NOT: nvgpu.mma
 // CHECK: %[[QS:.*]] = memref.view {{.*}} to memref<64x68xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[KS:.*]] = memref.view {{.*}} to memref<2x32x68xf32, #gpu.address_space<workgroup>>
@@ -223,6 +226,12 @@ module {
 // CHECK: nvvm.bar.warp.sync
 // CHECK: gpu.barrier
 // CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4x?x72xf32>, vector<4xf32>
+// Split-K as for the tensor-core kernel: float4 O parts, (m, l) pairs from
+// the first lane of each row group.
+// CHECK: gpu.func @__attn_gpu_sdpa_0_split({{.*}}, %[[SOP:.*]]: memref<?xf32>, %[[SML:.*]]: memref<?xf32>, %{{.*}}: index) kernel attributes {known_block_size = array<i32: 128, 1, 1>, nvvm.minctasm = 2 : i32}
+// CHECK: vector.store %{{.*}}, %[[SOP]][%{{.*}}] {alignment = 16 : i64} : memref<?xf32>, vector<4xf32>
+// CHECK: vector.store %{{.*}}, %[[SML]][%{{.*}}] {alignment = 8 : i64} : memref<?xf32>, vector<2xf32>
+// CHECK: gpu.func @__attn_gpu_sdpa_0_combine(
 module {
   func.func private @__attn_gpu_sdpa_0(memref<?x4x?x40xf32>, memref<?x2x?x40xf32>, memref<?x2x?x72xf32>, memref<?x1x?x?xi1>, memref<?x4x?x72xf32>) attributes {attn.gpu_sdpa = {scale = 1.250000e-01 : f32}}
 }

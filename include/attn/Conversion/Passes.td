@@ -52,7 +52,9 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     gets a tiled SIMT kernel: 64 query rows per CTA, Q and double-buffered
     32-key K/V tiles in shared memory (16-byte cp.async), each thread a 4x4
     tile of S from 16-byte loads, row statistics over 8 lanes by shuffles,
-    P through shared memory within the warp, O += P V from 16-byte V loads.
+    P through shared memory within the warp, O += P V from 16-byte V loads
+    (marked `nvvm.minctasm = 2`: ptxas otherwise spills some to 128
+    registers); it has split-K and grouped-decode packing too.
     Every other case gets an FMA kernel: one warp per query row, lanes
     striding over `D`/`Dv`, a warp-shuffle dot product per key and the same
     online softmax. Warps whose 16 rows are all past `Sq` (decode, a last
@@ -60,7 +62,7 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     copies and barriers.
 
     Split-K (flash-decoding): where `Sk` may span more than one key block,
-    the tensor-core kernel also gets a `_split` variant over one share of
+    the tensor-core (and SIMT) kernel also gets a `_split` variant over one share of
     each CTA's key blocks (blockIdx.x = row block x splits + split) that
     writes unnormalized f32 O rows and each row's (maximum, sum) to scratch,
     and a `_combine` kernel (one CTA per query row) that rescales the shares

@@ -86,7 +86,11 @@ struct SdpaConf {
   /// S tiles' registers, and sm_80's 163 KiB of shared memory per CTA).
   bool wide() const { return d > 128 || dv > 128; }
   bool qInShared() const { return d > 128; }
-  int64_t blockKeys() const { return wide() ? kMmaKeysWide : kMmaKeys; }
+  int64_t blockKeys() const {
+    if (useSimt())
+      return kSimtKeys;
+    return wide() ? kMmaKeysWide : kMmaKeys;
+  }
   /// f32 with head sizes multiples of 4 up to 128: the tiled SIMT kernel
   /// (16-byte cp.async and vector loads of 4 floats). Dv >= 32 so that each
   /// of the 8 lanes of a row group has O columns; D >= 16.
@@ -106,7 +110,7 @@ struct SdpaConf {
   /// than one key block.
   bool splitKeys() const {
     int64_t sk = k.getDimSize(2);
-    return useTensorCores() &&
+    return (useTensorCores() || useSimt()) &&
            (ShapedType::isDynamic(sk) || sk > blockKeys());
   }
   int64_t sharedBytes() const {
@@ -373,6 +377,21 @@ private:
     return e.minS(n, e.maxS(blocks, e.idx(0)));
   }
 
+  /// Key blocks [begin, end) of `blockKeys` that this CTA visits: all that
+  /// rows up to `lastRow` see, or with split-K this split's share of them
+  /// (consecutive, equal but for the last).
+  std::pair<Value, Value> keyRange(const KernelFrame &f, Value lastRow,
+                                   int64_t blockKeys) {
+    Value begin = e.idx(0);
+    Value end = keyBlocks(f, lastRow, blockKeys);
+    if (f.splits) {
+      Value per = e.ceilDiv(end, f.splits);
+      begin = e.minS(e.mul(f.split, per), end);
+      end = e.minS(e.add(begin, per), end);
+    }
+    return {begin, end};
+  }
+
   //===--------------------------------------------------------------------===//
   // FMA kernel: one warp per query row.
   //===--------------------------------------------------------------------===//
@@ -492,12 +511,12 @@ private:
     };
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
-    Value kbEnd = keyBlocks(f, lastRowOfCta, bk);
-    e.ifThen(e.cmp(arith::CmpIPredicate::sgt, kbEnd, e.idx(0)), [&] {
+    auto [kbBegin, kbEnd] = keyRange(f, lastRowOfCta, bk);
+    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
       SmallVector<Value> unused;
       copyTileRows(f, tid, f.q, f.head, f.rowBlockStart, f.sq, qS, {},
                    kMmaRows, c.d, unused);
-      issueTile(e.idx(0), e.idx(0));
+      issueTile(kbBegin, e.rem(kbBegin, e.idx(2)));
     });
     Value warpLive = e.cmp(arith::CmpIPredicate::ult,
                            e.add(f.rowBlockStart, e.mul(warp, e.idx(16))),
@@ -645,7 +664,7 @@ private:
     };
 
     SmallVector<Value> res = e.forLoopIter(
-        e.idx(0), kbEnd, e.idx(1), init,
+        kbBegin, kbEnd, e.idx(1), init,
         [&](Value kb, ValueRange it) -> SmallVector<Value> {
           Value stage = e.rem(kb, e.idx(2));
           Value nextKb = e.add(kb, e.idx(1));
@@ -671,6 +690,38 @@ private:
           gpu::BarrierOp::create(b, e.loc);
           return next;
         });
+
+    // Split-K: unnormalized O and, from the first lane of each row group,
+    // the row's (maximum, sum), for buildCombine.
+    if (f.splits) {
+      Value splitRow0 = e.mul(
+          e.add(e.mul(f.split, e.mul(f.bDim, f.hDim)), f.bh), f.sq);
+      Value groupLead = e.cmp(arith::CmpIPredicate::eq, cg, e.idx(0));
+      for (int64_t i = 0; i < 4; ++i) {
+        Value l = res[4 * nOut + 4 + i];
+        for (int32_t m = 1; m < 8; m *= 2)
+          l = e.fadd(l, e.shflXor(l, m));
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, row[i], f.sq), [&] {
+          Value at = e.add(splitRow0, row[i]);
+          for (int64_t m = 0; m < nOut; ++m)
+            e.ifThen(groupOk(m), [&] {
+              vector::StoreOp::create(
+                  b, e.loc, res[nOut * i + m], f.oPart,
+                  ValueRange{e.add(e.mul(at, e.idx(c.dv)),
+                                   e.mul(group(m), e.idx(4)))},
+                  /*nontemporal=*/false, llvm::Align(16));
+            });
+          e.ifThen(groupLead, [&] {
+            Value pair =
+                e.fromElements(vec({2}, f32t), {res[4 * nOut + i], l});
+            vector::StoreOp::create(b, e.loc, pair, f.ml,
+                                    ValueRange{e.mul(at, e.idx(2))},
+                                    /*nontemporal=*/false, llvm::Align(8));
+          });
+        });
+      }
+      return;
+    }
 
     // O / l (0 for fully hidden rows) as float4 stores.
     for (int64_t i = 0; i < 4; ++i) {
@@ -891,15 +942,7 @@ private:
 
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
-    // Key blocks [kbBegin, kbEnd): all the CTA's rows see, or with split-K
-    // this split's share of them (consecutive, equal but for the last).
-    Value kbBegin = e.idx(0);
-    Value kbEnd = keyBlocks(f, lastRowOfCta, bk);
-    if (f.splits) {
-      Value per = e.ceilDiv(kbEnd, f.splits);
-      kbBegin = e.minS(e.mul(f.split, per), kbEnd);
-      kbEnd = e.minS(e.add(kbBegin, per), kbEnd);
-    }
+    auto [kbBegin, kbEnd] = keyRange(f, lastRowOfCta, bk);
     e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
       // Wide heads: the CTA's Q rows (past Sq zero-filled) go with the
       // first tile's group.
@@ -1260,20 +1303,20 @@ struct Kernels {
 /// The runtime's choice of splits (runtime/cuda: attnCudaSdpaSplits).
 constexpr const char *kSplitsFn = "attnCudaSdpaSplits";
 
-/// Decode with grouped query heads (Sq = 1, H = G x Hkv, G > 1) on tensor
-/// cores: the G query heads of a kv head are G rows of one problem. q
-/// [B, H, 1, D] is q' [B, Hkv, G, D] in the same memory, and so are the
-/// result and a mask with H heads, so the kernels run on that view: one
-/// CTA per kv head with G live rows (K and V read once for the group, 1/G
-/// of the tensor-core work) instead of G CTAs with one live row each.
+/// Decode with grouped query heads (Sq = 1, H = G x Hkv, G > 1) on the
+/// tensor-core or SIMT kernel: the G query heads of a kv head are G rows of
+/// one problem. q [B, H, 1, D] is q' [B, Hkv, G, D] in the same memory, and
+/// so are the result and a mask with H heads, so the kernels run on that
+/// view: one CTA per kv head with G live rows (K and V read once for the
+/// group, 1/G of the work) instead of G CTAs with one live row each.
 /// Causal hides nothing at Sq = 1 (bottom-right aligned). Needs static
 /// shapes but for the batch (and Sk), and a mask (if any) with all H heads.
 bool packGroups(const SdpaConf &c, SdpaConf &kc) {
   auto staticButBatch = [](MemRefType t) {
     return !t.isDynamicDim(1) && !t.isDynamicDim(2) && !t.isDynamicDim(3);
   };
-  if (!c.useTensorCores() || !staticButBatch(c.q) || !staticButBatch(c.out) ||
-      c.q.getDimSize(2) != 1)
+  if (!(c.useTensorCores() || c.useSimt()) || !staticButBatch(c.q) ||
+      !staticButBatch(c.out) || c.q.getDimSize(2) != 1)
     return false;
   int64_t bDim = c.q.getDimSize(0), h = c.q.getDimSize(1);
   int64_t hkv = c.k.getDimSize(1);
@@ -1318,6 +1361,14 @@ struct BuildGpuKernelsPass
     return fn;
   }
 
+  /// The SIMT kernel as `.minnctapersm 2`: without a bound ptxas 13 fits
+  /// some of them (and their split variants) into 128 registers with 8-48
+  /// bytes of spills; with it they take ~160 and spill nothing.
+  static void setSimtBounds(gpu::GPUFuncOp k) {
+    k->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+               Builder(k.getContext()).getI32IntegerAttr(2));
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
@@ -1356,6 +1407,8 @@ struct BuildGpuKernelsPass
       kfn.setKnownBlockSizeAttr(
           DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
       KernelBuilder(kb, loc, kc).build(kfn);
+      if (kc.useSimt())
+        setSimtBounds(kfn);
       Kernels ks{kfn, nullptr, nullptr};
       if (kc.splitKeys()) {
         // The split-K kernel: the arguments, then the O parts, the (max,
@@ -1379,6 +1432,8 @@ struct BuildGpuKernelsPass
           k.setKnownBlockSizeAttr(
               DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
         }
+        if (kc.useSimt())
+          setSimtBounds(ks.split);
         KernelBuilder(kb, loc, kc).build(ks.split, /*splitK=*/true);
         KernelBuilder(kb, loc, kc).buildCombine(ks.combine);
         splitsFn = splitsDecl(module);
