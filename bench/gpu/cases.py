@@ -95,6 +95,14 @@ TIMED += [
     for causal in (False, True)
 ]
 
+# f32 (our SIMT kernel; PyTorch's efficient backend, flash and cuDNN take
+# f16/bf16 only).
+TIMED += [
+    case("t_f32_b4h16s2048d64", 4, 16, 2048, 2048, 64, "f32", timed=True),
+    case("t_f32_b1h16s4096d128_causal", 1, 16, 4096, 4096, 128, "f32",
+         causal=True, timed=True),
+]
+
 ALL = SPREAD + TIMED
 
 C_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -255,6 +255,7 @@ def time_case(torch, c, lib, rt, budget_s):
         res["ours_error"] = failures[0]
     scale = cases.scale_of(c)
     for label, backend in (("flash", SDPBackend.FLASH_ATTENTION),
+                           ("efficient", SDPBackend.EFFICIENT_ATTENTION),
                            ("cudnn", SDPBackend.CUDNN_ATTENTION)):
         def theirs(i, backend=backend):
             q, k, v, _, _ = sets[i]
@@ -405,9 +406,10 @@ def main():
                 r["timing"] = {"error": str(e)}
                 traceback.print_exc(file=logf)
             t = r["timing"]
-            log("     %-36s ours %s ms, flash %s ms, cudnn %s ms%s" % (
+            log("     %-36s ours %s ms, flash %s ms, efficient %s ms, "
+                "cudnn %s ms%s" % (
                 name, fmt_t(t.get("ours")), fmt_t(t.get("flash")),
-                fmt_t(t.get("cudnn")),
+                fmt_t(t.get("efficient")), fmt_t(t.get("cudnn")),
                 ("  (ours: %s)" % t["ours_error"]) if t.get("ours_error")
                 else ""))
             torch.cuda.empty_cache()
@@ -425,8 +427,9 @@ def main():
         if not r["check"]:
             lines.append("- FAIL %s: %s" % (r["case"]["name"], r["detail"]))
     lines += ["", "| shape (B,H,S,D) | dtype | causal | ours ms | ours TFLOP/s "
-              "| flash ms | flash TFLOP/s | cudnn ms | cudnn TFLOP/s "
-              "| ours/flash |", "|---|---|---|---|---|---|---|---|---|---|"]
+              "| flash ms | flash TFLOP/s | efficient ms | efficient TFLOP/s "
+              "| cudnn ms | cudnn TFLOP/s | ours/flash | ours/best |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         c, t = r["case"], r["timing"]
         if not c["timed"]:
@@ -440,20 +443,27 @@ def main():
         if not t or "error" in t:
             why = r["detail"] if not r["check"] else (t or {}).get(
                 "error", "not timed")
-            lines.append("| %s | %s | %s | %s | | | | | | |" % (
+            lines.append("| %s | %s | %s | %s | | | | | | | | | |" % (
                 shape, c["dtype"], "yes" if c["causal"] else "no",
                 "check failed" if not r["check"] else why))
             continue
-        ratio = "n/a"
+        ratio = best = "n/a"
         if t.get("ours") and t.get("flash"):
             ratio = "%.2f" % (t["flash"][0] / t["ours"][0])
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        theirs = [t[k][0] for k in ("flash", "efficient", "cudnn")
+                  if t.get(k)]
+        if t.get("ours") and theirs:
+            best = "%.2f" % (min(theirs) / t["ours"][0])
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+                     "| %s | %s |" % (
             shape, c["dtype"], "yes" if c["causal"] else "no",
             fmt_t(t.get("ours")), fmt_tf(t.get("ours"), fl),
             fmt_t(t.get("flash")), fmt_tf(t.get("flash"), fl),
-            fmt_t(t.get("cudnn")), fmt_tf(t.get("cudnn"), fl), ratio))
+            fmt_t(t.get("efficient")), fmt_tf(t.get("efficient"), fl),
+            fmt_t(t.get("cudnn")), fmt_tf(t.get("cudnn"), fl), ratio, best))
     lines.append("")
-    lines.append("ours/flash = flash time / our time (above 1: ours faster). "
+    lines.append("ours/flash = flash time / our time (above 1: ours faster); "
+                 "ours/best = the fastest PyTorch backend's time / ours. "
                  "Times: median per call incl. synchronize, host clock.")
     table = "\n".join(lines)
     with open(os.path.join(a.out, "results.md"), "w") as f:
