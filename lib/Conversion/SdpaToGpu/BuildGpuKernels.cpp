@@ -40,6 +40,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace mlir {
 namespace attn {
@@ -511,7 +512,8 @@ private:
     };
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
-    auto [kbBegin, kbEnd] = keyRange(f, lastRowOfCta, bk);
+    Value kbBegin, kbEnd;
+    std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
     e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
       SmallVector<Value> unused;
       copyTileRows(f, tid, f.q, f.head, f.rowBlockStart, f.sq, qS, {},
@@ -942,7 +944,8 @@ private:
 
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
-    auto [kbBegin, kbEnd] = keyRange(f, lastRowOfCta, bk);
+    Value kbBegin, kbEnd;
+    std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
     e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
       // Wide heads: the CTA's Q rows (past Sq zero-filled) go with the
       // first tile's group.
