@@ -475,6 +475,12 @@ TEST(CudaRuntime, EmulatedDeviceSplitsAndStreamOrderedMemory) {
         void *p = mgpuMemAlloc(256, nullptr, 0);
         CHILD_CHECK(p != nullptr);
         mgpuMemFree(p, nullptr);
+        // Pool memory freed without a stream: after the context's work.
+        void *s2 = mgpuStreamCreate();
+        void *q = mgpuMemAlloc(256, s2, 0);
+        CHILD_CHECK(q != nullptr);
+        mgpuMemFree(q, nullptr);
+        mgpuStreamDestroy(s2);
         CHILD_CHECK(!attnCudaHasError());
         return fails;
       });

@@ -988,8 +988,13 @@ void mgpuMemFree(void *ptr, void *stream) {
     pooled = t.pooled.erase(reinterpret_cast<CUdeviceptr>(ptr)) != 0;
   }
   if (pooled) {
-    // Stream-ordered: reusable once `stream` (the null stream when none)
-    // has reached this point.
+    // Stream-ordered: reusable once `stream` has reached this point. With
+    // no stream, as cuMemFree does: after all work of the context (our
+    // streams are non-blocking, so the null stream alone would not wait
+    // for the work that may still use the memory).
+    if (!stream &&
+        !check(driver().p_cuCtxSynchronize(), "cuCtxSynchronize (mgpuMemFree)"))
+      return;
     check(driver().p_cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(ptr),
                                     static_cast<CUstream>(stream)),
           format("cuMemFreeAsync(%p)", ptr));

@@ -121,7 +121,8 @@ ATTN_CUDA_EXPORT void mgpuEventRecord(void *event, void *stream);
  * With a stream (and not managed) the allocation is stream-ordered, from a
  * memory pool of the device that keeps up to 256 MiB of freed memory for
  * reuse (plain cuMemAlloc where the driver has no pools); mgpuMemFree then
- * frees it in the order of its `stream`. */
+ * frees it in the order of its `stream` (with no stream: after all work of
+ * the context, as cuMemFree). */
 ATTN_CUDA_EXPORT void *mgpuMemAlloc(int64_t sizeBytes, void *stream,
                                     int8_t isHostShared);
 ATTN_CUDA_EXPORT void mgpuMemFree(void *ptr, void *stream);
