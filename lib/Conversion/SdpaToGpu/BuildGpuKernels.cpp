@@ -378,6 +378,49 @@ private:
     return e.minS(n, e.maxS(blocks, e.idx(0)));
   }
 
+  /// The double-buffered loop over key blocks [begin, end) of both tiled
+  /// kernels: issue block kb + 1 into the other stage (an empty group past
+  /// the end), wait until only that group may be in flight, barrier, run
+  /// `block` on stage kb % 2 (a warp with no row below Sq skips it when
+  /// `warpLive` is given, and only joins the copies and barriers), barrier
+  /// (the next iteration's prefetch overwrites this stage). Returns the
+  /// final loop state.
+  SmallVector<Value>
+  keyLoop(Value begin, Value end, ValueRange init, Value warpLive,
+          function_ref<Value(Value, Value)> issueTile,
+          function_ref<SmallVector<Value>(Value, Value, ValueRange)> block) {
+    auto tokTy = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    return e.forLoopIter(
+        begin, end, e.idx(1), init,
+        [&](Value kb, ValueRange it) -> SmallVector<Value> {
+          Value stage = e.rem(kb, e.idx(2));
+          Value nextKb = e.add(kb, e.idx(1));
+          SmallVector<Value> grp = e.ifElse(
+              e.cmp(arith::CmpIPredicate::slt, nextKb, end), {tokTy},
+              [&] {
+                return SmallVector<Value>{
+                    issueTile(nextKb, e.rem(nextKb, e.idx(2)))};
+              },
+              [&] {
+                return SmallVector<Value>{
+                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
+                                                            ValueRange{})
+                        .getResult()};
+              });
+          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
+                                           b.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(b, e.loc);
+          SmallVector<Value> next =
+              warpLive ? e.ifElse(
+                             warpLive, ValueRange(it).getTypes(),
+                             [&] { return block(kb, stage, it); },
+                             [&] { return SmallVector<Value>(it); })
+                       : block(kb, stage, it);
+          gpu::BarrierOp::create(b, e.loc);
+          return next;
+        });
+  }
+
   /// Key blocks [begin, end) of `blockKeys` that this CTA visits: all that
   /// rows up to `lastRow` see, or with split-K this split's share of them
   /// (consecutive, equal but for the last).
@@ -665,33 +708,8 @@ private:
       return res;
     };
 
-    SmallVector<Value> res = e.forLoopIter(
-        kbBegin, kbEnd, e.idx(1), init,
-        [&](Value kb, ValueRange it) -> SmallVector<Value> {
-          Value stage = e.rem(kb, e.idx(2));
-          Value nextKb = e.add(kb, e.idx(1));
-          SmallVector<Value> grp = e.ifElse(
-              e.cmp(arith::CmpIPredicate::slt, nextKb, kbEnd), {tokTy},
-              [&] {
-                return SmallVector<Value>{
-                    issueTile(nextKb, e.rem(nextKb, e.idx(2)))};
-              },
-              [&] {
-                return SmallVector<Value>{
-                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
-                                                            ValueRange{})
-                        .getResult()};
-              });
-          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
-                                           b.getI32IntegerAttr(1));
-          gpu::BarrierOp::create(b, e.loc);
-          SmallVector<Value> next = e.ifElse(
-              warpLive, ValueRange(it).getTypes(),
-              [&] { return computeBlock(kb, stage, it); },
-              [&] { return SmallVector<Value>(it); });
-          gpu::BarrierOp::create(b, e.loc);
-          return next;
-        });
+    SmallVector<Value> res =
+        keyLoop(kbBegin, kbEnd, init, warpLive, issueTile, computeBlock);
 
     // Split-K: unnormalized O and, from the first lane of each row group,
     // the row's (maximum, sum), for buildCombine.
@@ -1173,39 +1191,8 @@ private:
       return next;
     };
 
-    SmallVector<Value> res = e.forLoopIter(
-        kbBegin, kbEnd, e.idx(1), init,
-        [&](Value kb, ValueRange it) -> SmallVector<Value> {
-          Value stage = e.rem(kb, e.idx(2));
-          Value nextKb = e.add(kb, e.idx(1));
-          // Prefetch the next tile into the other stage, then wait until
-          // only that group may still be in flight.
-          SmallVector<Value> grp = e.ifElse(
-              e.cmp(arith::CmpIPredicate::slt, nextKb, kbEnd), {tokTy},
-              [&] { return SmallVector<Value>{issueTile(nextKb,
-                                                        e.rem(nextKb,
-                                                              e.idx(2)))}; },
-              [&] {
-                return SmallVector<Value>{
-                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
-                                                            ValueRange{})
-                        .getResult()};
-              });
-          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
-                                           b.getI32IntegerAttr(1));
-          gpu::BarrierOp::create(b, e.loc);
-          // A warp whose 16 rows are all past Sq (decode, the last row
-          // block) only helps with the copies and the barriers.
-          SmallVector<Value> next =
-              warpLive ? e.ifElse(
-                             warpLive, ValueRange(it).getTypes(),
-                             [&] { return computeBlock(kb, stage, it); },
-                             [&] { return SmallVector<Value>(it); })
-                       : computeBlock(kb, stage, it);
-          // The next iteration's prefetch overwrites this stage.
-          gpu::BarrierOp::create(b, e.loc);
-          return next;
-        });
+    SmallVector<Value> res =
+        keyLoop(kbBegin, kbEnd, init, warpLive, issueTile, computeBlock);
 
     if (f.splits) {
       // Split-K: the unnormalized O rows in f32 and, from one lane of each
