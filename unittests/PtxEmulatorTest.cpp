@@ -944,9 +944,10 @@ $L__BB0_2:
 
 //===--- (6) shared-memory races -----------------------------------------===//
 
-// Warp 0 writes 32 words, then every thread reads word (tid % 32):
-// `between` goes between the write and the read.
-std::string racePtx(const std::string &between) {
+// Warp 0 writes 32 words, then every thread reads word (tid % 32) ^ readXor
+// (another lane's word when readXor != 0): `between` goes between the write
+// and the read.
+std::string racePtx(const std::string &between, int readXor = 0) {
   return module(R"(
 .visible .entry race(
 	.param .u64 .ptr .align 1 race_param_0
@@ -969,7 +970,10 @@ std::string racePtx(const std::string &between) {
 	st.shared.b32 	[%rd5], %r3;
 $L__BB0_2:
 )" + between + R"(
-	ld.shared.b32 	%r4, [%rd5]; // the read
+	xor.b32 	%r5, %r2, )" + std::to_string(readXor) + R"(;
+	mul.wide.u32 	%rd8, %r5, 4;
+	add.s64 	%rd9, %rd4, %rd8;
+	ld.shared.b32 	%r4, [%rd9]; // the read
 	mul.wide.u32 	%rd6, %r1, 4;
 	add.s64 	%rd7, %rd2, %rd6;
 	st.global.b32 	[%rd7], %r4;
@@ -1010,6 +1014,32 @@ TEST(PtxEmulatorRaces, OneWarpAloneNeverRaces) {
       << error;
   for (unsigned t = 0; t < 32; ++t)
     EXPECT_EQ(out[t], t + 1000) << "thread " << t;
+}
+
+// Lanes of one warp exchanging words through shared memory need a
+// bar.warp.sync between (lanes are not in lockstep on Volta and later).
+TEST(PtxEmulatorRaces, LanesExchangingWithoutWarpSyncRace) {
+  std::vector<uint32_t> out(32, 0);
+  Memory mem;
+  mem.add(out);
+  std::string error;
+  EXPECT_FALSE(run(racePtx("", 1), "race",
+                   config(1, 1, 1, 32, 1, 1, {ptrParam(out)}), mem, error));
+  EXPECT_NE(error.find("of its warp wrote with no bar.warp.sync"),
+            std::string::npos)
+      << error;
+}
+
+TEST(PtxEmulatorRaces, LanesExchangingAcrossWarpSyncAreFine) {
+  std::vector<uint32_t> out(32, 0);
+  Memory mem;
+  mem.add(out);
+  std::string error;
+  ASSERT_TRUE(run(racePtx("\tbar.warp.sync \t-1;", 1), "race",
+                  config(1, 1, 1, 32, 1, 1, {ptrParam(out)}), mem, error))
+      << error;
+  for (unsigned t = 0; t < 32; ++t)
+    EXPECT_EQ(out[t], (t ^ 1) + 1000) << "thread " << t;
 }
 
 TEST(PtxEmulatorRaces, ReadsByTwoWarpsAreNotARace) {

@@ -699,9 +699,7 @@ private:
             }
             return out;
           });
-      // The next block's P must not overwrite this one before every lane
-      // has read it.
-      NVVM::SyncWarpOp::create(b, e.loc, e.i32(-1));
+      // (The next block's P is written after keyLoop's CTA barrier.)
       SmallVector<Value> res(o);
       res.append(mNew.begin(), mNew.end());
       res.append(lNew.begin(), lNew.end());

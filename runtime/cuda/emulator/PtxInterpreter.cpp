@@ -5,9 +5,10 @@
 // that branched ahead wait: structured code reconverges). A warp runs until
 // all its lanes have exited or wait at a barrier; when every live thread of
 // the CTA waits at one, the barrier opens and a new barrier epoch begins.
-// Shared-memory bytes remember the last writing warp and the warps that read
-// them in the current epoch, and whether a cp.async is still in flight to
-// them, which is how races are found.
+// Shared-memory bytes remember the last writing warp (and lane, with its
+// warp's bar.warp.sync count) and the warps that read them in the current
+// epoch, and whether a cp.async is still in flight to them, which is how
+// races are found, between warps and between the lanes of one warp.
 //
 //===----------------------------------------------------------------------===//
 #include "PtxProgram.h"
@@ -141,6 +142,7 @@ struct Warp {
   LaneState state[32];
   unsigned tid[32][3];
   ThreadAsync async[32];
+  uint32_t warpSyncs = 0; // bar.warp.sync executed so far
 };
 
 class Launch {
@@ -156,6 +158,8 @@ public:
     shared.resize(sharedSize);
     wEpoch.assign(sharedSize, 0);
     wWarp.assign(sharedSize, -1);
+    wLane.assign(sharedSize, -1);
+    wSync.assign(sharedSize, 0);
     rEpoch.assign(sharedSize, 0);
     rMask.assign(sharedSize, 0);
     pending.assign(sharedSize, 0);
@@ -202,6 +206,12 @@ private:
   std::vector<uint8_t> shared;
   std::vector<uint32_t> wEpoch, rEpoch, rMask;
   std::vector<int8_t> wWarp;
+  // The writing lane, and its warp's bar.warp.sync count at the write:
+  // lanes of one warp exchange data through shared memory only across a
+  // bar.warp.sync (or a CTA barrier), as the CUDA memory model requires
+  // (lanes are not in lockstep on Volta and later, only here).
+  std::vector<int8_t> wLane;
+  std::vector<uint32_t> wSync;
   std::vector<uint8_t> pending;
   uint32_t epoch = 0;
   unsigned nthreads, nwarps;
@@ -454,6 +464,12 @@ private:
         fault(w, lane, "race: reads shared offset " + std::to_string(i) +
                            " that warp " + std::to_string(wWarp[i]) +
                            " wrote since the last barrier");
+      if (wEpoch[i] == epoch && wLane[i] != lane &&
+          wSync[i] == w.warpSyncs)
+        fault(w, lane, "race: reads shared offset " + std::to_string(i) +
+                           " that lane " + std::to_string(wLane[i]) +
+                           " of its warp wrote with no bar.warp.sync or "
+                           "barrier between");
       if (rEpoch[i] != epoch) {
         rEpoch[i] = epoch;
         rMask[i] = 0;
@@ -477,6 +493,8 @@ private:
                            " that another warp read since the last barrier");
       wEpoch[i] = epoch;
       wWarp[i] = static_cast<int8_t>(w.id);
+      wLane[i] = static_cast<int8_t>(lane);
+      wSync[i] = w.warpSyncs;
     }
   }
 
@@ -642,6 +660,7 @@ private:
       return;
     case Op::Bar:
       if (in.warpBar) {
+        ++w.warpSyncs;
         advance(w, here);
         return;
       }
