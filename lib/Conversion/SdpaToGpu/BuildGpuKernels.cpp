@@ -542,27 +542,14 @@ private:
     Value vS = view({2, bk, c.dv});
     Value pS = view({kMmaRows, ps});
 
-    auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
     auto issueTile = [&](Value kb, Value stage) {
-      SmallVector<Value> toks;
-      Value key0 = e.mul(kb, e.idx(bk));
-      copyTileRows(f, tid, f.k, f.kvHead, key0, f.sk, kS, {stage}, bk, c.d,
-                   toks);
-      copyTileRows(f, tid, f.v, f.kvHead, key0, f.sk, vS, {stage}, bk, c.dv,
-                   toks);
-      return nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy, toks)
-          .getResult();
+      return issueKvTile(f, tid, kS, vS, bk, kb, stage);
     };
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
     Value kbBegin, kbEnd;
     std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
-    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
-      SmallVector<Value> unused;
-      copyTileRows(f, tid, f.q, f.head, f.rowBlockStart, f.sq, qS, {},
-                   kMmaRows, c.d, unused);
-      issueTile(kbBegin, e.rem(kbBegin, e.idx(2)));
-    });
+    issueFirst(f, tid, qS, kbBegin, kbEnd, issueTile);
     Value warpLive = e.cmp(arith::CmpIPredicate::ult,
                            e.add(f.rowBlockStart, e.mul(warp, e.idx(16))),
                            f.sq);
@@ -863,6 +850,38 @@ private:
     }
   }
 
+  /// Copies key block `kb` of K and V (tiles of `bk` keys) into stage
+  /// `stage` of kS / vS and commits them, with any copies issued before, as
+  /// one cp.async group.
+  Value issueKvTile(const KernelFrame &f, Value tid, Value kS, Value vS,
+                    int64_t bk, Value kb, Value stage) {
+    SmallVector<Value> toks;
+    Value key0 = e.mul(kb, e.idx(bk));
+    copyTileRows(f, tid, f.k, f.kvHead, key0, f.sk, kS, {stage}, bk, c.d,
+                 toks);
+    copyTileRows(f, tid, f.v, f.kvHead, key0, f.sk, vS, {stage}, bk, c.dv,
+                 toks);
+    return nvgpu::DeviceAsyncCreateGroupOp::create(
+               b, e.loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+               toks)
+        .getResult();
+  }
+
+  /// Before the key loop, when it has a block: the CTA's Q rows into `qS`
+  /// (when Q lives in shared memory; rows past Sq zero-filled), committed
+  /// with the first block's K/V tile.
+  void issueFirst(const KernelFrame &f, Value tid, Value qS, Value begin,
+                  Value end, function_ref<Value(Value, Value)> issueTile) {
+    e.ifThen(e.cmp(arith::CmpIPredicate::slt, begin, end), [&] {
+      if (qS) {
+        SmallVector<Value> unused;
+        copyTileRows(f, tid, f.q, f.head, f.rowBlockStart, f.sq, qS, {},
+                     kMmaRows, c.d, unused);
+      }
+      issueTile(begin, e.rem(begin, e.idx(2)));
+    });
+  }
+
   /// acc[2 np + h] += a * B for each pair np of 8-column tiles, the pair's
   /// two B fragments from one ldmatrix x4 at `ivs(np)` in `smem`.
   void mmaTilePairs(Value a, MutableArrayRef<Value> acc, Value smem,
@@ -940,38 +959,15 @@ private:
       qFrag.push_back(e.fromElements(vec({4, 2}, t), elems));
     }
 
-    auto tokTy = nvgpu::DeviceAsyncTokenType::get(ctx);
-    auto copyRows = [&](Value src, Value head, Value first, Value limit,
-                        Value dst, ValueRange prefix, int64_t rows,
-                        int64_t width, SmallVector<Value> &toks) {
-      copyTileRows(f, tid, src, head, first, limit, dst, prefix, rows, width,
-                   toks);
-    };
-    // Issues the copies of key block `kb` into stage `stage` and commits
-    // them (with any copies issued before) as one group.
     auto issueTile = [&](Value kb, Value stage) {
-      SmallVector<Value> toks;
-      Value key0 = e.mul(kb, e.idx(bk));
-      copyRows(f.k, f.kvHead, key0, f.sk, kS, {stage}, bk, c.d, toks);
-      copyRows(f.v, f.kvHead, key0, f.sk, vS, {stage}, bk, c.dv, toks);
-      return nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy, toks)
-          .getResult();
+      return issueKvTile(f, tid, kS, vS, bk, kb, stage);
     };
 
     Value lastRowOfCta =
         e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
     Value kbBegin, kbEnd;
     std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
-    e.ifThen(e.cmp(arith::CmpIPredicate::slt, kbBegin, kbEnd), [&] {
-      // Wide heads: the CTA's Q rows (past Sq zero-filled) go with the
-      // first tile's group.
-      if (qS) {
-        SmallVector<Value> unused;
-        copyRows(f.q, f.head, f.rowBlockStart, f.sq, qS, {}, kMmaRows, c.d,
-                 unused);
-      }
-      issueTile(kbBegin, e.rem(kbBegin, e.idx(2)));
-    });
+    issueFirst(f, tid, qS, kbBegin, kbEnd, issueTile);
     // Whether this warp has a row below Sq; null when every warp always
     // has (static Sq, a multiple of the CTA's rows).
     Value warpLive;
