@@ -11,9 +11,11 @@
 //         S = Q K^T and O += P V as m16n8k16 mma.sync (f32 accumulators),
 //         online softmax in base 2 in registers; grouped decode runs on a
 //         view with a group's heads as rows (packGroups);
+//       - f32 (head sizes multiples of 4, D 16-128, Dv 32-128): a tiled SIMT
+//         kernel, 64 query rows per CTA, K/V tiles of 32 keys;
 //       - otherwise an FMA kernel: one warp per query row;
-//   * for the tensor-core kernel, a split-K pair: `<n>_split` (one share of
-//     the key blocks per CTA, unnormalized f32 partial results) and
+//   * for the tensor-core and SIMT kernels, a split-K pair: `<n>_split` (one
+//     share of the key blocks per CTA, unnormalized f32 partial results) and
 //     `<n>_combine` (the shares rescaled to a common maximum, summed and
 //     divided), for launches with too few CTAs to fill the GPU (decode);
 //   * a host body: device buffers, copies in, launch(es), copy out, free;
@@ -107,8 +109,8 @@ struct SdpaConf {
   int64_t rowsPerCta() const {
     return useTensorCores() || useSimt() ? kMmaRows : kFmaRows;
   }
-  /// Whether a split-K variant is built: tensor cores, and possibly more
-  /// than one key block.
+  /// Whether a split-K variant is built: a tiled kernel (tensor cores or
+  /// SIMT), and possibly more than one key block.
   bool splitKeys() const {
     int64_t sk = k.getDimSize(2);
     return (useTensorCores() || useSimt()) &&
@@ -197,7 +199,7 @@ public:
       : b(b), e{{b, loc}}, c(c) {}
 
   /// Emits the kernel body into `fn` (whose entry block has the arguments).
-  /// `splitK`: the tensor-core kernel over a share of the keys, writing
+  /// `splitK`: the tiled kernel over a share of the keys, writing
   /// unnormalized partial results (see buildCombine).
   void build(gpu::GPUFuncOp fn, bool splitK = false) {
     Block &entry = fn.getBody().front();
@@ -421,11 +423,13 @@ private:
         });
   }
 
-  /// Key blocks [begin, end) of `blockKeys` that this CTA visits: all that
-  /// rows up to `lastRow` see, or with split-K this split's share of them
-  /// (consecutive, equal but for the last).
-  std::pair<Value, Value> keyRange(const KernelFrame &f, Value lastRow,
-                                   int64_t blockKeys) {
+  /// Key blocks [begin, end) of `blockKeys` that a CTA of the tiled kernels
+  /// (kMmaRows query rows) visits: all that its rows below Sq see, or with
+  /// split-K this split's share of them (consecutive, equal but for the
+  /// last).
+  std::pair<Value, Value> keyRange(const KernelFrame &f, int64_t blockKeys) {
+    Value lastRow = e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)),
+                           e.sub(f.sq, e.idx(1)));
     Value begin = e.idx(0);
     Value end = keyBlocks(f, lastRow, blockKeys);
     if (f.splits) {
@@ -524,7 +528,6 @@ private:
     Value tid = e.threadId();
     Value warp = e.div(tid, e.idx(kWarp));
     Value rg = e.div(tid, e.idx(8)), cg = e.rem(tid, e.idx(8));
-    Value lastRow = e.sub(f.sq, e.idx(1));
 
     auto dynTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                  MemRefLayoutAttrInterface{}, wg);
@@ -545,10 +548,8 @@ private:
     auto issueTile = [&](Value kb, Value stage) {
       return issueKvTile(f, tid, kS, vS, bk, kb, stage);
     };
-    Value lastRowOfCta =
-        e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
     Value kbBegin, kbEnd;
-    std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
+    std::tie(kbBegin, kbEnd) = keyRange(f, bk);
     issueFirst(f, tid, qS, kbBegin, kbEnd, issueTile);
     Value warpLive = e.cmp(arith::CmpIPredicate::ult,
                            e.add(f.rowBlockStart, e.mul(warp, e.idx(16))),
@@ -963,10 +964,8 @@ private:
       return issueKvTile(f, tid, kS, vS, bk, kb, stage);
     };
 
-    Value lastRowOfCta =
-        e.minS(e.add(f.rowBlockStart, e.idx(kMmaRows - 1)), lastRow);
     Value kbBegin, kbEnd;
-    std::tie(kbBegin, kbEnd) = keyRange(f, lastRowOfCta, bk);
+    std::tie(kbBegin, kbEnd) = keyRange(f, bk);
     issueFirst(f, tid, qS, kbBegin, kbEnd, issueTile);
     // Whether this warp has a row below Sq; null when every warp always
     // has (static Sq, a multiple of the CTA's rows).
