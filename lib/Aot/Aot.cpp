@@ -783,7 +783,7 @@ bool mlir::attn::analyzeModule(const ParsedModule &pm, const AotOptions &opts,
     f.checks = da.checks;
     f.checkCuda = opts.target == "nvptx";
     f.outParams = opts.pipeline != "nvvm";
-    bool device = f.checkCuda && isSingleSdpaFunction(fn);
+    bool device = f.checkCuda && isSingleAttnFunction(fn);
     fns.push_back(f);
     if (device) {
       AotFunction d = f;
@@ -839,8 +839,9 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
        << " * through libattn_cuda_runtime (link with it and -ldl). NAME takes host\n"
        << " * pointers: it allocates device memory, copies the inputs in, launches\n"
        << " * and copies the results back. NAME_device (for functions that are one\n"
-       << " * attn.sdpa) takes device pointers, each aligned to 16 bytes\n"
-       << " * (ATTN_ERR_ALIGN otherwise, nothing launched), and only launches.\n"
+       << " * attn.sdpa or one attn.mha) takes device pointers, each aligned to 16\n"
+       << " * bytes (ATTN_ERR_ALIGN otherwise, nothing launched), and only launches\n"
+       << " * (attn.mha: with device scratch for its f32 intermediates).\n"
        << " * Both return when\n"
        << " * the GPU is done; ATTN_ERR_CUDA means the CUDA runtime failed: the\n"
        << " * message is attnCudaLastError() (attn/cuda_runtime.h).\n";

@@ -90,15 +90,15 @@ void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
                                    const NvvmPipelineOptions &opts) {
   // Host code and the launcher calls are bufferized before any gpu op
   // exists (the deallocation pipeline rejects them); the kernels and the
-  // launch code come after. attn.mha's projections stay in the host code,
-  // as the cpu pipeline's vectorized GEMM kernels (256-bit vectors, one
-  // thread: the library links no OpenMP runtime); convert-scf-to-cf in the
-  // NVVM pipeline runs their scf.parallel sequentially.
-  addTextual(pm, "attn-check-cuda-toolkit,func.func(attn-decompose-mha{kernels=true vector-bits=256}),"
+  // launch code come after. attn.mha runs on the GPU whole: its
+  // projections are GEMM kernels, its attention an f32 attn.sdpa launcher
+  // that attn-gpu-build-mha-kernels declares for attn-gpu-build-sdpa-kernels.
+  addTextual(pm, "attn-check-cuda-toolkit,attn-gpu-outline-mha,"
                  "attn-gpu-outline-sdpa,canonicalize,cse");
   addTextual(pm, kBufferize);
   addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
-                 "attn-gpu-build-sdpa-kernels,canonicalize,cse");
+                 "attn-gpu-build-mha-kernels,attn-gpu-build-sdpa-kernels,"
+                 "canonicalize,cse");
   std::string nvvm = "gpu-lower-to-nvvm-pipeline{cubin-chip=" +
                      opts.chip.getValue() +
                      " cubin-features=" + opts.features.getValue() +

@@ -1,17 +1,30 @@
 // REQUIRES: cuda-toolkit
-// The NVVM pipeline on attn.mha: the attention goes to the GPU, the
-// projections stay in the host function as the cpu pipeline's vectorized
-// GEMM kernels (vector<8xf32> fused multiply-adds, run sequentially: no
-// OpenMP in a --target=nvptx library), not scalar loops.
+// The NVVM pipeline on attn.mha: the whole layer runs on the GPU. The
+// public function only calls the layer's launcher; the launcher runs the
+// Q, K, V projection kernels, the attention (a device-buffer sdpa
+// launcher) and the output projection; no projection is left in host code
+// (no vector FMAs on the host, no OpenMP).
 // RUN: attn-opt --attn-nvvm-pipeline %s | FileCheck %s
 
 // CHECK-LABEL: llvm.func @layer(
-// CHECK: llvm.intr.fmuladd({{.*}}) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
-// CHECK: llvm.call @__attn_gpu_sdpa_0(
-// CHECK: llvm.intr.fmuladd({{.*}}) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
+// CHECK-SAME: attn.gpu_device_launcher = @__attn_gpu_mha_0_device
+// CHECK-NOT: llvm.intr.fmuladd
+// CHECK: llvm.call @__attn_gpu_mha_0(
+// CHECK-NOT: llvm.intr.fmuladd
+// CHECK-LABEL: llvm.func @__attn_gpu_mha_0(
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_q
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_k
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_v
+// CHECK: llvm.call @mgpuStreamSynchronize
+// CHECK: llvm.call @__attn_gpu_mha_0_sdpa(
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_o
+// CHECK-LABEL: llvm.func @__attn_gpu_mha_0_sdpa(
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_sdpa
+// CHECK-NOT: llvm.func @__attn_gpu_mha_0_sdpa_device
+// CHECK-LABEL: llvm.func @__attn_gpu_mha_0_device(
+// CHECK-NOT: mgpuMemcpy
+// CHECK: gpu.launch_func @attn_kernels::@__attn_gpu_mha_0_q
 // CHECK-NOT: omp.
-// CHECK: llvm.func @__attn_gpu_sdpa_0(
-// CHECK: gpu.launch_func
 // CHECK: gpu.binary @attn_kernels
 func.func @layer(%x: tensor<2x16x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x64xf32>,
                  %wv: tensor<64x64xf32>, %wo: tensor<64x64xf32>) -> tensor<2x16x64xf32> {

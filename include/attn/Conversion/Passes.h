@@ -31,13 +31,27 @@ namespace attn {
 constexpr const char *kGpuSdpaPrefix = "__attn_gpu_sdpa_";
 /// Attribute on a launcher declaration: {scale = f32, causal}.
 constexpr const char *kGpuSdpaAttr = "attn.gpu_sdpa";
+/// Name prefix of the launcher declarations made by attn-gpu-outline-mha.
+constexpr const char *kGpuMhaPrefix = "__attn_gpu_mha_";
+/// Attribute on an mha launcher declaration: {num_heads, num_kv_heads,
+/// scale, causal, residual, bias, memory, mask}.
+constexpr const char *kGpuMhaAttr = "attn.gpu_mha";
+/// Unit attribute on the gpu.module holding the attn kernels (shared by
+/// attn-gpu-build-mha-kernels and attn-gpu-build-sdpa-kernels).
+constexpr const char *kGpuKernelsAttr = "attn.gpu_kernels";
 /// Attribute on a public function: the symbol of its device-pointer launcher.
 constexpr const char *kGpuDeviceLauncherAttr = "attn.gpu_device_launcher";
 
 /// True when `fn` is public and exactly `return attn.sdpa(%arg0, %arg1,
-/// %arg2[, %arg3])`: attn-gpu-outline-sdpa marks such functions with
-/// kGpuDeviceLauncherAttr, and attn-compile exports a device-pointer entry.
-bool isSingleSdpaFunction(func::FuncOp fn);
+/// %arg2[, %arg3])` or `return attn.mha(%arg0, ...)` (all arguments, in
+/// order): attn-gpu-outline-sdpa / attn-gpu-outline-mha mark such functions
+/// with kGpuDeviceLauncherAttr, and attn-compile exports a device-pointer
+/// entry.
+bool isSingleAttnFunction(func::FuncOp fn);
+
+/// The gpu.module of attn kernels (kGpuKernelsAttr), created at the end of
+/// `module` if there is none yet; marks `module` as a GPU container.
+gpu::GPUModuleOp getOrCreateAttnKernelsModule(ModuleOp module);
 
 /// The CUDA toolkit directory whose nvvm/libdevice/libdevice.10.bc exists
 /// ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, the parent of ptxas's directory on

@@ -25,6 +25,58 @@ def AttnGpuOutlineSdpa : Pass<"attn-gpu-outline-sdpa", "ModuleOp"> {
                            "bufferization::BufferizationDialect"];
 }
 
+def AttnGpuOutlineMha : Pass<"attn-gpu-outline-mha", "ModuleOp"> {
+  let summary = "Replace each attn.mha by a call to a GPU launcher on buffers";
+  let description = [{
+    First step of the NVVM pipeline for `attn.mha`, on tensors before
+    bufferization (like `attn-gpu-outline-sdpa`): every `attn.mha` becomes
+    `bufferization.to_buffer` of its operands, a host `memref.alloc` for the
+    result and a `func.call` to a new private declaration
+    `@__attn_gpu_mha_<n>(x, wq, wk, wv, wo, [bq, bk, bv, bo], [memory],
+    [mask], out)` carrying the layer's configuration (`attn.gpu_mha =
+    {num_heads, num_kv_heads, scale, causal, residual, bias, memory, mask}`).
+    `attn-gpu-build-mha-kernels` gives it its body after bufferization: the
+    whole layer, projections included, runs on the GPU.
+
+    A public function whose body is exactly `return attn.mha(args...)`
+    (arguments in order) is marked `attn.gpu_device_launcher =
+    @__attn_gpu_mha_<n>_device`: attn-compile then also exports an entry
+    point that takes device pointers.
+  }];
+  let dependentDialects = ["func::FuncDialect", "memref::MemRefDialect",
+                           "bufferization::BufferizationDialect"];
+}
+
+def AttnGpuBuildMhaKernels : Pass<"attn-gpu-build-mha-kernels", "ModuleOp"> {
+  let summary = "Build the projection kernels and host code of outlined attn.mha calls";
+  let description = [{
+    For each `@__attn_gpu_mha_<n>` declaration left by `attn-gpu-outline-mha`
+    (run after bufferization, before `attn-gpu-build-sdpa-kernels`):
+
+    * four GEMM kernels in the `gpu.module` of the attn kernels: the Q, K
+      and V projections (`x` or `memory` times the weight, plus the bias,
+      written as f32 straight into the `B x heads x S x head size` layout
+      the attention kernels read) and the output projection (the heads'
+      f32 outputs read as their concatenation, times `wo`, plus the bias and
+      the residual, rounded to the element type). Each is a SIMT kernel of
+      64 x 64 output tiles per 128-thread CTA, 4 x 8 outputs per thread from
+      16-byte shared-memory loads, 16-deep slices of A (transposed) and B
+      staged in shared memory with the next slice's global loads in flight
+      during the current one's FMAs; inputs of any element type are widened
+      to f32 on load, so the layer keeps the cpu pipeline's precision;
+    * `@__attn_gpu_mha_<n>_sdpa(q, k, v, [mask], o)`, a launcher declaration
+      for the f32 attention that `attn-gpu-build-sdpa-kernels` builds as a
+      device-buffer launcher (`device` in its `attn.gpu_sdpa`);
+    * the host body: device buffers for the operands and the f32
+      intermediates, copies in, the three projections, the attention, the
+      output projection, the copy back; and `@__attn_gpu_mha_<n>_device`,
+      the same on buffers that already live on the device.
+  }];
+  let dependentDialects = ["gpu::GPUDialect", "scf::SCFDialect",
+                           "vector::VectorDialect", "memref::MemRefDialect",
+                           "arith::ArithDialect", "func::FuncDialect"];
+}
+
 def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
   let summary = "Build the GPU kernels and host launch code of outlined attn.sdpa calls";
   let description = [{
@@ -34,7 +86,10 @@ def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
     `gpu.alloc` device buffers, `gpu.memcpy` the inputs, `gpu.launch_func`,
     copy the result back and free the buffers, all chained with async tokens.
     A second function `@__attn_gpu_sdpa_<n>_device` launches on buffers that
-    already live on the device.
+    already live on the device; a declaration whose configuration has
+    `device` (the attention inside an outlined `attn.mha`) gets only that
+    body, itself. The kernels join an existing `gpu.module` of attn kernels
+    (`attn.gpu_kernels`) if an earlier pass made one.
 
     The kernel for f16/bf16 with `D` and `Dv` multiples of 16 (at most 128)
     is a flash-attention kernel on tensor cores: one CTA of 4 warps per

@@ -33,7 +33,7 @@
 //===----------------------------------------------------------------------===//
 #include "attn/Conversion/Passes.h"
 
-#include "../../Transforms/KernelEmitter.h"
+#include "GpuEmitter.h"
 
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -54,9 +54,26 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
+gpu::GPUModuleOp mlir::attn::getOrCreateAttnKernelsModule(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(ctx));
+  for (auto m : module.getOps<gpu::GPUModuleOp>())
+    if (m->hasAttr(kGpuKernelsAttr))
+      return m;
+  SymbolTable symbols(module);
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  std::string name = "attn_kernels";
+  for (int i = 1; symbols.lookup(name); ++i)
+    name = "attn_kernels_" + std::to_string(i);
+  auto kernels = gpu::GPUModuleOp::create(mb, module.getLoc(), name);
+  kernels->setAttr(kGpuKernelsAttr, UnitAttr::get(ctx));
+  symbols.insert(kernels);
+  return kernels;
+}
+
 namespace {
 
-constexpr int64_t kWarp = 32;
 constexpr int64_t kThreads = 128;   // 4 warps per CTA
 constexpr int64_t kMmaRows = 64;    // query rows per CTA (16 per warp)
 constexpr int64_t kMmaKeys = 64;    // keys per K/V tile (D, Dv <= 128)
@@ -126,60 +143,6 @@ struct SdpaConf {
     return (2 * blockKeys() * ((d + kPad) + (dv + kPad)) +
             (qInShared() ? kMmaRows * (d + kPad) : 0)) *
            2;
-  }
-};
-
-/// Emission helpers for kernels: the shared CPU helpers plus GPU ones.
-struct GpuEmitter : Emitter {
-  Value i32(int32_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  }
-  Value negInf() { return f32(-std::numeric_limits<double>::infinity()); }
-  Value divS(Value x, Value y) { return arith::DivSIOp::create(b, loc, x, y); }
-  Value floorDivS(Value x, Value y) {
-    return arith::FloorDivSIOp::create(b, loc, x, y);
-  }
-  Value fcmp(arith::CmpFPredicate p, Value x, Value y) {
-    return arith::CmpFOp::create(b, loc, p, x, y);
-  }
-  Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
-  Value fdiv(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value threadId() {
-    return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  }
-  Value blockId(gpu::Dimension d) { return gpu::BlockIdOp::create(b, loc, d); }
-  /// Butterfly shuffle within the warp.
-  Value shflXor(Value v, int32_t mask) {
-    return gpu::ShuffleOp::create(b, loc, v, i32(mask), i32(kWarp),
-                                  gpu::ShuffleMode::XOR)
-        .getShuffleResult();
-  }
-  Value extract(Value v, ArrayRef<int64_t> pos) {
-    return vector::ExtractOp::create(b, loc, v, pos);
-  }
-  Value fromElements(VectorType t, ValueRange xs) {
-    return vector::FromElementsOp::create(b, loc, t, xs);
-  }
-  /// Element-wise widening of a scalar of the input type to f32.
-  Value widen(Value x) { return toF32(x); }
-  Value narrow(Value x, Type to) {
-    if (x.getType() == to)
-      return x;
-    return arith::TruncFOp::create(b, loc, to, x);
-  }
-  /// if (cond) then() else otherwise(), both yielding `types`.
-  SmallVector<Value> ifElse(Value cond, TypeRange types,
-                            function_ref<SmallVector<Value>()> then,
-                            function_ref<SmallVector<Value>()> otherwise) {
-    auto op = scf::IfOp::create(b, loc, types, cond, /*withElse=*/true);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(&op.getThenRegion().front());
-      scf::YieldOp::create(b, loc, then());
-      b.setInsertionPointToStart(&op.getElseRegion().front());
-      scf::YieldOp::create(b, loc, otherwise());
-    }
-    return SmallVector<Value>(op.getResults());
   }
 };
 
@@ -1361,15 +1324,7 @@ struct BuildGpuKernelsPass
         decls.push_back(fn);
     if (decls.empty())
       return;
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(ctx));
-    SymbolTable symbols(module);
-    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-    std::string name = "attn_kernels";
-    for (int i = 1; symbols.lookup(name); ++i)
-      name = "attn_kernels_" + std::to_string(i);
-    auto kernels = gpu::GPUModuleOp::create(mb, module.getLoc(), name);
-    symbols.insert(kernels);
+    gpu::GPUModuleOp kernels = getOrCreateAttnKernelsModule(module);
     for (func::FuncOp decl : decls) {
       SdpaConf c;
       if (!readConf(decl, c)) {
@@ -1422,7 +1377,13 @@ struct BuildGpuKernelsPass
         splitsFn = splitsDecl(module);
       }
 
-      // The host bodies.
+      // The host bodies. The attention of an outlined attn.mha runs on its
+      // device buffers: that declaration gets the device body itself.
+      if (cast<DictionaryAttr>(decl->getAttr(kGpuSdpaAttr)).contains("device")) {
+        emitHost(decl, ks, c, kc, packed, /*deviceBuffers=*/true);
+        decl->removeAttr(kGpuSdpaAttr);
+        continue;
+      }
       emitHost(decl, ks, c, kc, packed, /*deviceBuffers=*/false);
       OpBuilder db(decl);
       db.setInsertionPointAfter(decl);

@@ -25,16 +25,16 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-bool mlir::attn::isSingleSdpaFunction(func::FuncOp fn) {
+bool mlir::attn::isSingleAttnFunction(func::FuncOp fn) {
   if (fn.isExternal() || fn.isPrivate() || fn.getNumResults() != 1 ||
       fn.getBody().getBlocks().size() != 1)
     return false;
   Block &body = fn.getBody().front();
-  auto op = dyn_cast<SdpaOp>(&body.front());
-  if (!op || op->getNextNode() != body.getTerminator())
+  Operation *op = &body.front();
+  if (!isa<SdpaOp, MhaOp>(op) || op->getNextNode() != body.getTerminator())
     return false;
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  if (ret.getNumOperands() != 1 || ret.getOperand(0) != op.getResult())
+  if (ret.getNumOperands() != 1 || ret.getOperand(0) != op->getResult(0))
     return false;
   if (op->getNumOperands() != fn.getNumArguments())
     return false;
@@ -56,7 +56,7 @@ struct OutlineSdpaPass
     unsigned counter = 0;
     for (SdpaOp op : ops) {
       auto fn = op->getParentOfType<func::FuncOp>();
-      bool single = fn && isSingleSdpaFunction(fn);
+      bool single = fn && isSingleAttnFunction(fn);
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto qt = cast<RankedTensorType>(op.getQuery().getType());

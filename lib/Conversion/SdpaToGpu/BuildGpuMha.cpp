@@ -1,0 +1,529 @@
+//===- BuildGpuMha.cpp - GPU projection kernels + host code for attn.mha --===//
+//
+// Second step of the NVVM pipeline for attn.mha (see Passes.td), after
+// bufferization and before attn-gpu-build-sdpa-kernels: each launcher
+// declaration `@__attn_gpu_mha_<n>(x, wq, wk, wv, wo, [bq, bk, bv, bo],
+// [memory], [mask], out)` left by attn-gpu-outline-mha gets
+//   * four GEMM kernels (Q, K, V projections, output projection) in the
+//     gpu.module of the attn kernels;
+//   * a device-buffer launcher declaration `<n>_sdpa` for its f32 attention,
+//     which attn-gpu-build-sdpa-kernels builds;
+//   * a host body (device buffers, copies, the launches in order, the copy
+//     back) and `<n>_device`, the launches alone on device buffers.
+//
+// The layer's arithmetic is the cpu pipeline's (attn-decompose-mha): inputs
+// widened to f32, f32 accumulation, f32 Q/K/V and attention, the result
+// rounded to the element type once, so both pipelines agree to f32 rounding.
+//
+//===----------------------------------------------------------------------===//
+#include "attn/Conversion/Passes.h"
+
+#include "GpuEmitter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir {
+namespace attn {
+#define GEN_PASS_DEF_ATTNGPUBUILDMHAKERNELS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace attn
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+constexpr int64_t kGemmThreads = 128; // 4 warps
+constexpr int64_t kTileM = 64;        // output rows per CTA
+constexpr int64_t kTileN = 64;        // output columns per CTA
+constexpr int64_t kTileK = 16;        // reduction depth per shared stage
+constexpr int64_t kTileStride = 68;   // floats per shared row: 16-byte rows
+
+/// One projection: C = A W (+ bias) (+ resid), f32 accumulation.
+/// A is `[B, S, K]` (x or memory), or with `aHead` > 0 the heads' outputs
+/// `[B, G, S, aHead]` read as their concatenation `[B, S, G*aHead]`; C is
+/// `[B, S, N]`, or with `cHead` > 0 written as heads `[B, N/cHead, S,
+/// cHead]`. W is `[K, N]`, bias `[N]`, resid `[B, S, N]` (like C plain).
+struct GemmConf {
+  MemRefType a, w, bias, resid, c; // bias, resid: null when absent
+  int64_t aHead = 0, cHead = 0;
+
+  FunctionType type(Builder &b) const {
+    SmallVector<Type> in{a, w};
+    if (bias)
+      in.push_back(bias);
+    if (resid)
+      in.push_back(resid);
+    in.push_back(c);
+    return b.getFunctionType(in, {});
+  }
+  static int64_t sharedBytes() { return 2 * kTileK * kTileStride * 4; }
+};
+
+/// Builds one GEMM kernel. CTA (blockIdx.x, blockIdx.y) computes the
+/// 64 x 64 output tile at rows 64 x, columns 64 y; thread t owns rows
+/// 4 (t/8) .. +3 and columns 4 (t%8) .. +3 and 32 + 4 (t%8) .. +3 of it, so
+/// that a warp's 16-byte shared loads of A (4 rows) and B (2 x 4 columns)
+/// are 64 and 2 x 128 contiguous bytes: one wavefront each. Per 16-deep
+/// slice, each thread loads 8 elements of A (16 consecutive k of a row per
+/// half warp) and 8 of W (64 consecutive columns per two warps), widened to
+/// f32, and keeps them in registers while the previous slice's 512 FMAs
+/// run; A goes to shared memory transposed ([k][row]). Rows, columns and k
+/// past the ends are clamped for the loads (k: the value is zeroed) and
+/// not stored.
+class GemmBuilder {
+public:
+  GemmBuilder(OpBuilder &b, Location loc, const GemmConf &c)
+      : b(b), e{{b, loc}}, c(c) {}
+
+  void build(gpu::GPUFuncOp fn) {
+    Block &entry = fn.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    MLIRContext *ctx = b.getContext();
+    unsigned next = 0;
+    Value a = entry.getArgument(next++), w = entry.getArgument(next++);
+    Value bias = c.bias ? entry.getArgument(next++) : Value();
+    Value resid = c.resid ? entry.getArgument(next++) : Value();
+    Value out = entry.getArgument(next++);
+    Type f32t = b.getF32Type();
+
+    Value bDim = e.dim(out, 0);
+    Value sDim = e.dim(out, c.cHead ? 2 : 1);
+    Value m = e.mul(bDim, sDim);
+    Value kDim = e.dim(w, 0), n = e.dim(w, 1);
+    Value m0 = e.mul(e.blockId(gpu::Dimension::x), e.idx(kTileM));
+    Value n0 = e.mul(e.blockId(gpu::Dimension::y), e.idx(kTileN));
+    Value live = arith::AndIOp::create(
+        b, e.loc, e.cmp(arith::CmpIPredicate::ult, m0, m),
+        e.cmp(arith::CmpIPredicate::ult, n0, n));
+    e.ifThen(live, [&] {
+      Value aFlat = flat(a), cFlat = flat(out);
+      Value residFlat = resid ? flat(resid) : Value();
+      // Offsets of element (row, col) in a plain [B, S, N] or a heads
+      // [B, N/hd, S, hd] layout: rowOff(row) + colOff(col).
+      auto rowOff = [&](Value row, Value cols, int64_t hd) {
+        if (!hd)
+          return e.mul(row, cols);
+        Value bb = e.div(row, sDim), s = e.rem(row, sDim);
+        return e.add(e.mul(bb, e.mul(cols, sDim)), e.mul(s, e.idx(hd)));
+      };
+      auto colOff = [&](Value col, int64_t hd) {
+        if (!hd)
+          return col;
+        Value hdv = e.idx(hd);
+        return e.add(e.mul(e.div(col, hdv), e.mul(sDim, hdv)),
+                     e.rem(col, hdv));
+      };
+      Value aCols = e.dim(w, 0); // K: A's row length as concatenated
+
+      auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+      auto dynTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                   MemRefLayoutAttrInterface{}, wg);
+      Value smem = gpu::DynamicSharedMemoryOp::create(b, e.loc, dynTy);
+      auto tileTy = MemRefType::get({kTileK, kTileStride}, f32t,
+                                    MemRefLayoutAttrInterface{}, wg);
+      Value aS = memref::ViewOp::create(b, e.loc, tileTy, smem, e.idx(0),
+                                        ValueRange{});
+      Value bS = memref::ViewOp::create(b, e.loc, tileTy, smem,
+                                        e.idx(kTileK * kTileStride * 4),
+                                        ValueRange{});
+
+      Value tid = e.threadId();
+      Value one = e.idx(1);
+      Value lastRow = e.sub(m, one), lastCol = e.sub(n, one);
+      Value lastK = e.maxS(e.sub(kDim, one), e.idx(0));
+      // Global loads: A rows tid/16 + 8i at k = tid%16; W rows tid/64 + 2i
+      // at column tid%64.
+      Value ak = e.rem(tid, e.idx(kTileK));
+      Value aRow[8], aBase[8], bk[8];
+      for (int64_t i = 0; i < 8; ++i) {
+        aRow[i] = e.add(e.div(tid, e.idx(kTileK)), e.idx(8 * i));
+        aBase[i] = rowOff(e.minS(e.add(m0, aRow[i]), lastRow), aCols,
+                          c.aHead);
+        bk[i] = e.add(e.div(tid, e.idx(kTileN)), e.idx(2 * i));
+      }
+      Value bCol = e.rem(tid, e.idx(kTileN));
+      Value bColG = e.minS(e.add(n0, bCol), lastCol);
+      Value zero = e.f32(0.0);
+      auto loadSlice = [&](Value k0) {
+        SmallVector<Value> regs;
+        Value ka = e.add(k0, ak);
+        Value okA = e.cmp(arith::CmpIPredicate::ult, ka, kDim);
+        Value colA = colOff(e.minS(ka, lastK), c.aHead);
+        for (int64_t i = 0; i < 8; ++i)
+          regs.push_back(e.select(
+              okA, e.toF32(e.load(aFlat, {e.add(aBase[i], colA)})), zero));
+        for (int64_t i = 0; i < 8; ++i) {
+          Value kb = e.add(k0, bk[i]);
+          Value ok = e.cmp(arith::CmpIPredicate::ult, kb, kDim);
+          regs.push_back(e.select(
+              ok, e.toF32(e.load(w, {e.minS(kb, lastK), bColG})), zero));
+        }
+        return regs;
+      };
+      Value slices = e.ceilDiv(kDim, e.idx(kTileK));
+      SmallVector<Value> first = e.ifElse(
+          e.cmp(arith::CmpIPredicate::sgt, slices, e.idx(0)),
+          SmallVector<Type>(16, f32t), [&] { return loadSlice(e.idx(0)); },
+          [&] { return SmallVector<Value>(16, zero); });
+
+      Value tr = e.div(tid, e.idx(8)), tc = e.rem(tid, e.idx(8));
+      Value rowIn = e.mul(tr, e.idx(4));
+      Value colIn[2] = {e.mul(tc, e.idx(4)),
+                        e.add(e.mul(tc, e.idx(4)), e.idx(32))};
+      auto vec4 = VectorType::get({4}, f32t);
+      auto ld4 = [&](Value mm, ValueRange ivs) {
+        return vector::LoadOp::create(b, e.loc, vec4, mm, ivs,
+                                      /*nontemporal=*/false, llvm::Align(16))
+            .getResult();
+      };
+      SmallVector<Value> init(32, zero);
+      init.append(first);
+      SmallVector<Value> res = e.forLoopIter(
+          e.idx(0), slices, one, init,
+          [&](Value slice, ValueRange it) -> SmallVector<Value> {
+            // The previous slice's readers are done; store this one.
+            gpu::BarrierOp::create(b, e.loc);
+            for (int64_t i = 0; i < 8; ++i)
+              e.store(it[32 + i], aS, {ak, aRow[i]});
+            for (int64_t i = 0; i < 8; ++i)
+              e.store(it[40 + i], bS, {bk[i], bCol});
+            gpu::BarrierOp::create(b, e.loc);
+            // The next slice's loads are in flight during the FMAs (past
+            // the last slice they read clamped addresses and give zeros).
+            SmallVector<Value> nextRegs =
+                loadSlice(e.mul(e.add(slice, one), e.idx(kTileK)));
+            SmallVector<Value> acc(it.begin(), it.begin() + 32);
+            for (int64_t kk = 0; kk < kTileK; ++kk) {
+              Value av = ld4(aS, {e.idx(kk), rowIn});
+              Value bv[2] = {ld4(bS, {e.idx(kk), colIn[0]}),
+                             ld4(bS, {e.idx(kk), colIn[1]})};
+              for (int64_t i = 0; i < 4; ++i) {
+                Value ai = e.extract(av, {i});
+                for (int64_t j = 0; j < 8; ++j) {
+                  Value bj = e.extract(bv[j / 4], {j % 4});
+                  acc[i * 8 + j] =
+                      math::FmaOp::create(b, e.loc, ai, bj, acc[i * 8 + j]);
+                }
+              }
+            }
+            acc.append(nextRegs);
+            return acc;
+          });
+
+      // Epilogue: bias, residual, rounding, guarded stores.
+      Type outElem = c.c.getElementType();
+      Value cCols = n;
+      for (int64_t i = 0; i < 4; ++i) {
+        Value row = e.add(m0, e.add(rowIn, e.idx(i)));
+        e.ifThen(e.cmp(arith::CmpIPredicate::ult, row, m), [&] {
+          Value cBase = rowOff(row, cCols, c.cHead);
+          Value rBase = resid ? e.mul(row, n) : Value();
+          for (int64_t j = 0; j < 8; ++j) {
+            Value col = e.add(n0, e.add(colIn[j / 4], e.idx(j % 4)));
+            e.ifThen(e.cmp(arith::CmpIPredicate::ult, col, n), [&] {
+              Value v = res[i * 8 + j];
+              if (bias)
+                v = e.fadd(v, e.toF32(e.load(bias, {col})));
+              if (resid)
+                v = e.fadd(v, e.toF32(e.load(residFlat, {e.add(rBase, col)})));
+              e.store(e.narrow(v, outElem), cFlat,
+                      {e.add(cBase, colOff(col, c.cHead))});
+            });
+          }
+        });
+      }
+    });
+    gpu::ReturnOp::create(b, e.loc);
+  }
+
+private:
+  /// A contiguous memref as one dimension.
+  Value flat(Value mm) {
+    auto t = cast<MemRefType>(mm.getType());
+    ReassociationIndices all;
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      all.push_back(i);
+    return memref::CollapseShapeOp::create(b, e.loc, mm,
+                                           ArrayRef<ReassociationIndices>{all})
+        .getResult();
+  }
+
+  OpBuilder &b;
+  GpuEmitter e;
+  const GemmConf &c;
+};
+
+/// The configuration of one attn.mha, read off its launcher declaration.
+struct MhaConf {
+  MemRefType x, wq, wk, wv, wo, bq, bk, bv, bo, mem, mask, out;
+  int64_t h = 0, hkv = 0, dh = 0, dv = 0;
+  double scale = 1.0;
+  bool causal = false, residual = false;
+};
+
+bool readMhaConf(func::FuncOp decl, MhaConf &c) {
+  auto dict = decl->getAttrOfType<DictionaryAttr>(kGpuMhaAttr);
+  if (!dict)
+    return false;
+  auto h = dict.getAs<IntegerAttr>("num_heads");
+  auto hkv = dict.getAs<IntegerAttr>("num_kv_heads");
+  auto scale = dict.getAs<FloatAttr>("scale");
+  if (!h || !hkv || !scale)
+    return false;
+  bool bias = dict.contains("bias"), mem = dict.contains("memory"),
+       mask = dict.contains("mask");
+  FunctionType ft = decl.getFunctionType();
+  size_t want = 6 + (bias ? 4 : 0) + (mem ? 1 : 0) + (mask ? 1 : 0);
+  if (ft.getNumResults() != 0 || ft.getNumInputs() != want)
+    return false;
+  SmallVector<MemRefType> ts;
+  for (Type t : ft.getInputs()) {
+    auto mt = dyn_cast<MemRefType>(t);
+    if (!mt || !mt.getLayout().isIdentity())
+      return false;
+    ts.push_back(mt);
+  }
+  unsigned i = 0;
+  c.x = ts[i++];
+  c.wq = ts[i++];
+  c.wk = ts[i++];
+  c.wv = ts[i++];
+  c.wo = ts[i++];
+  if (bias) {
+    c.bq = ts[i++];
+    c.bk = ts[i++];
+    c.bv = ts[i++];
+    c.bo = ts[i++];
+  }
+  if (mem)
+    c.mem = ts[i++];
+  if (mask)
+    c.mask = ts[i++];
+  c.out = ts[i++];
+  c.h = h.getInt();
+  c.hkv = hkv.getInt();
+  c.scale = scale.getValueAsDouble();
+  c.causal = dict.contains("causal");
+  c.residual = dict.contains("residual");
+  if (c.x.getRank() != 3 || c.out.getRank() != 3 || c.h <= 0 || c.hkv <= 0 ||
+      c.wq.isDynamicDim(1) || c.wv.isDynamicDim(1))
+    return false;
+  c.dh = c.wq.getDimSize(1) / c.h;
+  c.dv = c.wv.getDimSize(1) / c.hkv;
+  return c.dh > 0 && c.dv > 0;
+}
+
+struct BuildGpuMhaPass
+    : public attn::impl::AttnGpuBuildMhaKernelsBase<BuildGpuMhaPass> {
+  /// The kernels of one layer.
+  struct Kernels {
+    gpu::GPUFuncOp q, k, v, o;
+    MemRefType qT, kT, vT, oT; // the f32 intermediates
+    func::FuncOp sdpa;
+  };
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> decls;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn.isDeclaration() && fn->hasAttr(kGpuMhaAttr))
+        decls.push_back(fn);
+    if (decls.empty())
+      return;
+    MLIRContext *ctx = module.getContext();
+    gpu::GPUModuleOp kmod = getOrCreateAttnKernelsModule(module);
+    SymbolTable symbols(module);
+    for (func::FuncOp decl : decls) {
+      MhaConf c;
+      if (!readMhaConf(decl, c)) {
+        decl.emitError("malformed attn GPU mha launcher declaration");
+        return signalPassFailure();
+      }
+      Location loc = decl.getLoc();
+      std::string base = decl.getSymName().str();
+      Type f32t = Float32Type::get(ctx);
+      MemRefType kvIn = c.mem ? c.mem : c.x;
+      auto heads = [&](MemRefType in, int64_t n, int64_t hd) {
+        return MemRefType::get({in.getDimSize(0), n, in.getDimSize(1), hd},
+                               f32t);
+      };
+      Kernels ks;
+      ks.qT = heads(c.x, c.h, c.dh);
+      ks.kT = heads(kvIn, c.hkv, c.dh);
+      ks.vT = heads(kvIn, c.hkv, c.dv);
+      ks.oT = heads(c.x, c.h, c.dv);
+
+      auto kernel = [&](StringRef suffix, const GemmConf &g) {
+        OpBuilder kb = OpBuilder::atBlockEnd(kmod.getBody());
+        auto k = gpu::GPUFuncOp::create(kb, loc, base + suffix.str(),
+                                        g.type(kb));
+        k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                   UnitAttr::get(ctx));
+        k.setKnownBlockSizeAttr(
+            DenseI32ArrayAttr::get(ctx, {int32_t(kGemmThreads), 1, 1}));
+        GemmBuilder(kb, loc, g).build(k);
+        return k;
+      };
+      GemmConf gq{c.x, c.wq, c.bq, MemRefType(), ks.qT, 0, c.dh};
+      GemmConf gk{kvIn, c.wk, c.bk, MemRefType(), ks.kT, 0, c.dh};
+      GemmConf gv{kvIn, c.wv, c.bv, MemRefType(), ks.vT, 0, c.dv};
+      GemmConf go{ks.oT, c.wo, c.bo, c.residual ? c.x : MemRefType(), c.out,
+                  c.dv, 0};
+      ks.q = kernel("_q", gq);
+      ks.k = kernel("_k", gk);
+      ks.v = kernel("_v", gv);
+      ks.o = kernel("_o", go);
+
+      // The attention: a device-buffer sdpa launcher for the other pass.
+      OpBuilder mb(decl);
+      mb.setInsertionPointAfter(decl);
+      SmallVector<Type> sdpaArgs{ks.qT, ks.kT, ks.vT};
+      if (c.mask)
+        sdpaArgs.push_back(c.mask);
+      sdpaArgs.push_back(ks.oT);
+      ks.sdpa = func::FuncOp::create(mb, loc, base + "_sdpa",
+                                     mb.getFunctionType(sdpaArgs, {}));
+      ks.sdpa.setPrivate();
+      SmallVector<NamedAttribute> conf{
+          mb.getNamedAttr("scale", mb.getF32FloatAttr(float(c.scale))),
+          mb.getNamedAttr("device", mb.getUnitAttr())};
+      if (c.causal)
+        conf.push_back(mb.getNamedAttr("causal", mb.getUnitAttr()));
+      ks.sdpa->setAttr(kGpuSdpaAttr, mb.getDictionaryAttr(conf));
+      symbols.insert(ks.sdpa);
+
+      emitHost(decl, c, ks, /*deviceBuffers=*/false);
+      auto dev = func::FuncOp::create(mb, loc, base + "_device",
+                                      decl.getFunctionType());
+      dev.setPrivate();
+      symbols.insert(dev);
+      emitHost(dev, c, ks, /*deviceBuffers=*/true);
+      decl->removeAttr(kGpuMhaAttr);
+    }
+  }
+
+  /// Host code: (with host buffers) device copies of the operands; the f32
+  /// Q, K, V and head outputs on the device; the three projections on one
+  /// stream, synchronized; the attention (its own launcher, synchronous);
+  /// the output projection, the copy back and the frees on a second stream.
+  void emitHost(func::FuncOp fn, const MhaConf &c, const Kernels &ks,
+                bool deviceBuffers) {
+    OpBuilder b(fn.getContext());
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Location loc = fn.getLoc();
+    GpuEmitter e{{b, loc}};
+    auto tokTy = gpu::AsyncTokenType::get(b.getContext());
+    Value tok =
+        gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
+    SmallVector<Value> allocated;
+    auto alloc = [&](MemRefType mt, ValueRange dyn) {
+      auto op = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok}, dyn,
+                                     ValueRange{}, false);
+      tok = op.getAsyncToken();
+      allocated.push_back(op.getMemref());
+      return op.getMemref();
+    };
+    SmallVector<Value> hostArgs(entry->getArguments());
+    SmallVector<Value> dev;
+    for (Value a : hostArgs) {
+      if (deviceBuffers) {
+        dev.push_back(a);
+        continue;
+      }
+      auto mt = cast<MemRefType>(a.getType());
+      SmallVector<Value> dyn;
+      for (int64_t i = 0; i < mt.getRank(); ++i)
+        if (mt.isDynamicDim(i))
+          dyn.push_back(e.dim(a, i));
+      Value d = alloc(mt, dyn);
+      dev.push_back(d);
+      if (a != hostArgs.back())
+        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok}, d, a)
+                  .getAsyncToken();
+    }
+    unsigned i = 5;
+    Value x = dev[0], wq = dev[1], wk = dev[2], wv = dev[3], wo = dev[4];
+    Value bq, bk, bv, bo, mem, mask;
+    if (c.bq) {
+      bq = dev[i++];
+      bk = dev[i++];
+      bv = dev[i++];
+      bo = dev[i++];
+    }
+    if (c.mem)
+      mem = dev[i++];
+    if (c.mask)
+      mask = dev[i++];
+    Value out = dev.back();
+    Value kvIn = mem ? mem : x;
+
+    // The f32 intermediates, sized by x (Q, head outputs) and the key/value
+    // input (K, V).
+    auto headsBuf = [&](MemRefType t, Value in) {
+      SmallVector<Value> dyn;
+      if (t.isDynamicDim(0))
+        dyn.push_back(e.dim(in, 0));
+      if (t.isDynamicDim(2))
+        dyn.push_back(e.dim(in, 1));
+      return alloc(t, dyn);
+    };
+    Value q = headsBuf(ks.qT, x), k = headsBuf(ks.kT, kvIn),
+          v = headsBuf(ks.vT, kvIn), o = headsBuf(ks.oT, x);
+
+    Value one = e.idx(1);
+    Value smem = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(int32_t(GemmConf::sharedBytes())));
+    auto launch = [&](gpu::GPUFuncOp kf, Value rows, Value cols,
+                      ValueRange args) {
+      Value gx = e.maxS(e.ceilDiv(rows, e.idx(kTileM)), one);
+      Value gy = e.maxS(e.ceilDiv(cols, e.idx(kTileN)), one);
+      tok = gpu::LaunchFuncOp::create(
+                b, loc, kf, gpu::KernelDim3{gx, gy, one},
+                gpu::KernelDim3{e.idx(kGemmThreads), one, one}, smem, args,
+                tokTy, ValueRange{tok})
+                .getAsyncToken();
+    };
+    auto rowsOf = [&](Value in) { return e.mul(e.dim(in, 0), e.dim(in, 1)); };
+    auto withBias = [&](Value in, Value w, Value bias, Value res) {
+      SmallVector<Value> args{in, w};
+      if (bias)
+        args.push_back(bias);
+      args.push_back(res);
+      return args;
+    };
+    launch(ks.q, rowsOf(x), e.dim(wq, 1), withBias(x, wq, bq, q));
+    launch(ks.k, rowsOf(kvIn), e.dim(wk, 1), withBias(kvIn, wk, bk, k));
+    launch(ks.v, rowsOf(kvIn), e.dim(wv, 1), withBias(kvIn, wv, bv, v));
+    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+
+    SmallVector<Value> sdpaArgs{q, k, v};
+    if (mask)
+      sdpaArgs.push_back(mask);
+    sdpaArgs.push_back(o);
+    func::CallOp::create(b, loc, ks.sdpa, sdpaArgs);
+
+    tok = gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
+    SmallVector<Value> oArgs{o, wo};
+    if (bo)
+      oArgs.push_back(bo);
+    if (c.residual)
+      oArgs.push_back(x);
+    oArgs.push_back(out);
+    launch(ks.o, rowsOf(x), e.dim(wo, 1), oArgs);
+    if (!deviceBuffers)
+      tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
+                                  hostArgs.back(), out)
+                .getAsyncToken();
+    for (Value mm : allocated)
+      tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, mm)
+                .getAsyncToken();
+    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+    func::ReturnOp::create(b, loc);
+  }
+};
+
+} // namespace
