@@ -74,7 +74,8 @@ def AttnGpuBuildMhaKernels : Pass<"attn-gpu-build-mha-kernels", "ModuleOp"> {
   }];
   let dependentDialects = ["gpu::GPUDialect", "scf::SCFDialect",
                            "vector::VectorDialect", "memref::MemRefDialect",
-                           "arith::ArithDialect", "func::FuncDialect"];
+                           "arith::ArithDialect", "math::MathDialect",
+                           "func::FuncDialect"];
 }
 
 def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {
