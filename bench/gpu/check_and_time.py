@@ -15,8 +15,10 @@ For each case of artefacts/cases.json (written by prepare.sh):
      max(1, max |ref|) within 2e-2 (f16) / 6e-2 (bf16) of a float64
      reference (cases.reference through PyTorch);
   3. times (timed cases): attn_NAME_device against
-     torch.nn.functional.scaled_dot_product_attention under the flash and
-     cuDNN backends (a backend that refuses is reported as such): median of
+     torch.nn.functional.scaled_dot_product_attention under the flash,
+     efficient and cuDNN backends (a backend that refuses is reported as
+     such; an attn.mha case against the whole layer in PyTorch, F.linear
+     projections around SDPA under each backend): median of
      per-call times (each call followed by torch.cuda.synchronize(), host
      clock; our entry synchronizes before it returns) after warm-up,
      rotating among input sets so that small shapes do not run from L2.
@@ -119,7 +121,8 @@ class Runtime:
 #===--- Inputs and the reference --------------------------------------------===#
 
 def torch_dtype(torch, dt):
-    return {"f16": torch.float16, "bf16": torch.bfloat16}[dt]
+    return {"f16": torch.float16, "bf16": torch.bfloat16,
+            "f32": torch.float32}[dt]
 
 
 def make_inputs(torch, c, gen):
@@ -135,6 +138,33 @@ def make_inputs(torch, c, gen):
     elif c["mask"] == "add":
         mask = (torch.randn(s["mask"], generator=gen, device=dev) * 2).to(dt)
     return q, k, v, mask
+
+
+def make_mha_inputs(torch, c, gen):
+    """x standard normal; weights scaled by 1/sqrt(fan-in) (outputs stay
+    O(1)); biases 0.1 standard normal; in MHA_OPERANDS order."""
+    s = cases.shapes(c)
+    dt = torch_dtype(torch, c["dtype"])
+    fan = dict(x=1, wq=c["E"], wk=c["E"], wv=c["E"], wo=c["H"] * c["D"])
+
+    def draw(n):
+        t = torch.randn(s[n], generator=gen, device="cuda",
+                        dtype=torch.float32)
+        return (t * (fan[n] ** -0.5 if n in fan else 0.1)).to(dt)
+    return [draw(n) for n in cases.MHA_OPERANDS]
+
+
+def inputs_and_reference(torch, c, gen):
+    """(the entry points' inputs in order, the float64 reference)."""
+    if cases.is_mha(c):
+        ins = make_mha_inputs(torch, c, gen)
+        with torch.no_grad():
+            ref = cases.mha_reference(cases.TorchOps(), c, *ins,
+                                      max_score_elems=1 << 27)
+        return ins, ref
+    q, k, v, mask = make_inputs(torch, c, gen)
+    return ([q, k, v] + ([mask] if mask is not None else []),
+            reference(torch, c, q, k, v, mask))
 
 
 def reference(torch, c, q, k, v, mask):
@@ -168,13 +198,11 @@ def check_case(torch, c, lib, rt, n_checks, seed):
     for i in range(n_checks):
         gen = torch.Generator(device="cuda")
         gen.manual_seed(seed + 1000 * i)
-        q, k, v, mask = make_inputs(torch, c, gen)
-        ref = reference(torch, c, q, k, v, mask)
+        ins, ref = inputs_and_reference(torch, c, gen)
         ref_max = float(ref.abs().max())
-        ins = [q, k, v] + ([mask] if mask is not None else [])
         for entry in ("device", "host"):
             out = torch.full(cases.shapes(c)["out"], float("nan"),
-                             dtype=q.dtype, device="cuda")
+                             dtype=ins[0].dtype, device="cuda")
             if entry == "device":
                 torch.cuda.synchronize()
                 rc, msg = call_entry(dev_fn, rt, [ptr(t) for t in ins] +
@@ -225,23 +253,48 @@ def time_calls(torch, fn, n_sets, warmup, min_iters, max_iters, budget_s):
     return statistics.median(times), min(times), len(times)
 
 
+def mha_layer(torch, F, c, x, wqT, wkT, wvT, woT, bq, bk, bv, bo):
+    """The attn.mha case in PyTorch as a model would run it: F.linear with
+    [out, in] weights, heads as views, scaled_dot_product_attention."""
+    B, S, _ = x.shape
+    H, Hkv, D = c["H"], c["Hkv"], c["D"]
+
+    def heads(t, n):
+        return t.view(B, S, n, D).transpose(1, 2)
+    q = heads(F.linear(x, wqT, bq), H)
+    k = heads(F.linear(x, wkT, bk), Hkv)
+    v = heads(F.linear(x, wvT, bv), Hkv)
+    o = F.scaled_dot_product_attention(q, k, v, is_causal=c["causal"],
+                                       enable_gqa=Hkv != H)
+    return F.linear(o.transpose(1, 2).reshape(B, S, H * D), woT, bo) + x
+
+
 def time_case(torch, c, lib, rt, budget_s):
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
     s = cases.shapes(c)
-    bytes_per_set = 2 * sum(math.prod(s[n]) for n in ("q", "k", "v", "out"))
+    mha = cases.is_mha(c)
+    names = cases.MHA_OPERANDS + ("out",) if mha else ("q", "k", "v", "out")
+    elem_bytes = 4 if c["dtype"] == "f32" else 2
+    bytes_per_set = elem_bytes * sum(math.prod(s[n]) for n in names)
     n_sets = max(2, min(8, (1 << 29) // max(1, bytes_per_set)))
     gen = torch.Generator(device="cuda")
     gen.manual_seed(12345)
-    sets = []
+    sets, argsets = [], []
     for _ in range(n_sets):
-        q, k, v, mask = make_inputs(torch, c, gen)
-        out = torch.empty(s["out"], dtype=q.dtype, device="cuda")
-        sets.append((q, k, v, mask, out))
+        if mha:
+            ins = make_mha_inputs(torch, c, gen)
+        else:
+            ins = [t for t in make_inputs(torch, c, gen) if t is not None]
+        out = torch.empty(s["out"], dtype=ins[0].dtype, device="cuda")
+        argsets.append([ptr(t) for t in ins] + [ptr(out)])
+        if mha:  # PyTorch's weights are [out, in]
+            x, wq, wk, wv, wo = ins[:5]
+            ins = [x] + [w.t().contiguous() for w in (wq, wk, wv, wo)] + \
+                ins[5:]
+        sets.append((ins, out))
     dev_fn = getattr(lib, "attn_%s_device" % c["name"])
     dev_fn.restype = ctypes.c_int
-    argsets = [[ptr(t) for t in (q, k, v) + ((m,) if m is not None else ())] +
-               [ptr(o)] for (q, k, v, m, o) in sets]
     failures = []
 
     def ours(i):
@@ -258,8 +311,12 @@ def time_case(torch, c, lib, rt, budget_s):
                            ("efficient", SDPBackend.EFFICIENT_ATTENTION),
                            ("cudnn", SDPBackend.CUDNN_ATTENTION)):
         def theirs(i, backend=backend):
-            q, k, v, _, _ = sets[i]
+            ins = sets[i][0]
             with sdpa_kernel(backend):
+                if mha:
+                    mha_layer(torch, F, c, *ins)
+                    return
+                q, k, v = ins[:3]
                 if c["Hkv"] != c["H"]:
                     F.scaled_dot_product_attention(
                         q, k, v, is_causal=c["causal"], scale=scale,
@@ -372,7 +429,8 @@ def main():
             r["check"], r["detail"] = False, why
             log("FAIL %-36s %s" % (name, why))
             continue
-        n_in = 4 if c["mask"] else 3
+        n_in = len(cases.MHA_OPERANDS) if cases.is_mha(c) else \
+            4 if c["mask"] else 3
         for entry in ("attn_%s" % name, "attn_%s_device" % name):
             n = header_params(a.artefacts, name, entry)
             if n is not None and n != n_in + 1:
@@ -389,7 +447,8 @@ def main():
             r["check"], r["detail"] = False, load_msg or why
             log("FAIL %-36s %s" % (name, r["detail"]))
             continue
-        big = math.prod(cases.shapes(c)["q"]) > (1 << 24)
+        big = math.prod(cases.shapes(c)["x" if cases.is_mha(c) else "q"]) \
+            > (1 << 24)
         try:
             ok, detail = check_case(torch, c, lib, rt,
                                     1 if big else a.checks, seed=len(results))
@@ -435,7 +494,10 @@ def main():
         if not c["timed"]:
             continue
         fl = cases.flops(c)
-        if c["Sq"] == c["Sk"] and c["H"] == c["Hkv"]:
+        if cases.is_mha(c):  # the whole layer, projections included
+            shape = "mha(%d,%d,E=%d,%d/%d)" % (c["B"], c["S"], c["E"],
+                                               c["H"], c["Hkv"])
+        elif c["Sq"] == c["Sk"] and c["H"] == c["Hkv"]:
             shape = "(%d,%d,%d,%d)" % (c["B"], c["H"], c["Sq"], c["D"])
         else:  # decode / GQA: heads/kv heads, Sq x Sk
             shape = "(%d,%d/%d,%dx%d,%d)" % (c["B"], c["H"], c["Hkv"],

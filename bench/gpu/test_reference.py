@@ -131,7 +131,17 @@ def test_case_list_covers_the_issue():
     assert any(c["mask"] == "i1" for c in spread)
     assert any(c["mask"] == "add" for c in spread)
     assert any(c["Sq"] in (37, 1000, 4097) for c in spread)
-    assert {c["dtype"] for c in spread} == {"f16", "bf16"}
+    assert {c["dtype"] for c in spread if not cases.is_mha(c)} == \
+        {"f16", "bf16"}
+    assert any(cases.is_mha(c) for c in spread)
+    assert any(cases.is_mha(c) for c in cases.TIMED)
+
+
+def test_mha_flops_count_the_projections():
+    c = cases.mha_case("m", 2, 128, 768, 12, "f32")
+    attention = 4 * 2 * 12 * 128 * 128 * 64
+    projections = 4 * 2 * 2 * 128 * 768 * 768  # q, k, v, o: 2 M N K each
+    assert cases.flops(c) == attention + projections
 
 
 # --- against the project's own oracle -------------------------------------
@@ -230,3 +240,33 @@ def test_every_case_verifies(tmp_path):
         if r.returncode != 0:
             bad.append("%s: %s" % (c["name"], r.stderr.strip()))
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.skipif(not BUILD, reason="ATTN_MLIR_TEST_BUILD not set")
+@pytest.mark.parametrize("c", [
+    cases.mha_case("o_mha_f32_gqa_causal", 2, 9, 32, 4, "f32", Hkv=2,
+                   causal=True),
+    cases.mha_case("o_mha_f32", 1, 6, 24, 3, "f32"),
+], ids=lambda c: c["name"])
+def test_mha_reference_matches_attn_run_reference_pipeline(c, tmp_path):
+    """cases.mha_reference (what the device run checks attn.mha against)
+    is the project's oracle on the same layer."""
+    rng = np.random.default_rng(11)
+    s = cases.shapes(c)
+    ins = [rand(rng, s[n]) * 0.5 for n in cases.MHA_OPERANDS]
+    mlir = tmp_path / (c["name"] + ".mlir")
+    mlir.write_text(cases.to_mlir(c))
+    args = [os.path.join(BUILD, "bin", "attn-run"), str(mlir),
+            "--pipeline=reference", "--output=@%s" % (tmp_path / "o.npy")]
+    for i, a in enumerate(ins):
+        p = tmp_path / ("in%d.npy" % i)
+        np.save(p, a)
+        args.append("--input=@%s" % p)
+    r = subprocess.run(args, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = np.load(tmp_path / "o.npy").astype(np.float64)
+    ref = cases.mha_reference(OPS, c, *ins)
+    assert ref.shape == s["out"]
+    err = cases.error_of(float(np.max(np.abs(out - ref))),
+                         float(np.max(np.abs(ref))))
+    assert err <= 1e-5, "%s: error %.3g" % (c["name"], err)

@@ -120,6 +120,12 @@ CASES = [
     C("e_bf16_d288", 1, 1, 20, 45, 288, "bf16"),
     C("e_f32_d30", 1, 2, 33, 45, 30, "f32"),
     C("e_f32_d16_dv16_gqa", 1, 4, 40, 40, 16, "f32", Hkv=2),
+    # attn.mha layers, whole on the GPU (projection kernels, f32 attention):
+    # sizes that leave partial 64 x 64 output tiles and 16-deep slices.
+    cases.mha_case("e_mha_f16_gqa_causal", 2, 45, 96, 4, "f16", Hkv=2,
+                   causal=True),
+    cases.mha_case("e_mha_f32", 1, 70, 72, 2, "f32"),
+    cases.mha_case("e_mha_bf16", 1, 33, 40, 5, "bf16"),
 ]
 
 # Dynamic B, H, Sq, Sk (D = 64), run at two sets of sizes through one
@@ -182,6 +188,15 @@ def stored(x, dtype):
         return b, bf16_value(b)
     x = x.astype(np.float32)
     return x, x
+
+
+def make_mha_inputs(c, shapes, rng):
+    """As check_and_time.make_mha_inputs: x standard normal, weights over
+    sqrt(fan-in), biases 0.1 standard normal."""
+    fan = dict(x=1, wq=c["E"], wk=c["E"], wv=c["E"], wo=c["H"] * c["D"])
+    return [stored(rng.standard_normal(shapes[n], dtype=np.float32) *
+                   np.float32(fan[n] ** -0.5 if n in fan else 0.1),
+                   c["dtype"]) for n in cases.MHA_OPERANDS]
 
 
 def make_inputs(c, shapes, rng):
@@ -337,12 +352,16 @@ def check_one(lib, rt, c, seed, dyn=False):
     """One draw of inputs through both entries; returns (worst, detail)."""
     s = shapes_of(c)
     rng = np.random.default_rng(seed)
-    ins = make_inputs(c, s, rng)
+    if cases.is_mha(c):
+        ins = make_mha_inputs(c, s, rng)
+        ref = cases.mha_reference(cases.NumpyOps(), c, *[v for _, v in ins])
+    else:
+        ins = make_inputs(c, s, rng)
+        vals = [v for _, v in ins]
+        ref = cases.reference(cases.NumpyOps(), vals[0], vals[1], vals[2],
+                              vals[3] if len(vals) > 3 else None,
+                              c["causal"], c["scale"])
     st = [a for a, _ in ins]
-    vals = [v for _, v in ins]
-    ref = cases.reference(cases.NumpyOps(), vals[0], vals[1], vals[2],
-                          vals[3] if len(vals) > 3 else None, c["causal"],
-                          c["scale"])
     if dyn:
         idx = DYNAMIC_DIMS.get(c["name"], [(0, 1, 2)] * len(st))
         dyn_dims = [tuple(a.shape[i] for i in ix) for a, ix in zip(st, idx)]
@@ -529,6 +548,11 @@ def main():
     if a.list:
         for name, _, cs, _ in all_jobs(a.only, a.bench_spread):
             for c in cs:
+                if cases.is_mha(c):
+                    print("%-36s %-5s mha x%s heads %d/%d%s" % (
+                        name, c["dtype"], cases.shapes(c)["x"], c["H"],
+                        c["Hkv"], " causal" if c["causal"] else ""))
+                    continue
                 print("%-36s %-5s q%s k%s v%s%s%s" % (
                     name, c["dtype"], *[cases.shapes(c)[n] for n in "qkv"],
                     " causal" if c["causal"] else "",
