@@ -31,7 +31,7 @@ __all__ = ["sdpa", "MultiHeadAttention", "compile", "lower", "CompileError",
            "clear_memory_cache", "set_num_threads", "get_num_threads",
            "compiler_version", "reference", "CompiledModule", "Function"]
 
-# "nvvm": attn.sdpa runs on an NVIDIA GPU (attn-compile --target=nvptx, sm_80)
+# "nvvm": attn.sdpa and attn.mha run on an NVIDIA GPU (attn-compile --target=nvptx, sm_80)
 # through libattn_cuda_runtime; arrays stay numpy arrays in host memory.
 PIPELINES = ("cpu", "reference", "nvvm")
 
