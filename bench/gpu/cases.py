@@ -104,13 +104,17 @@ TIMED += [
 ]
 
 
-def mha_case(name, B, S, E, H, dtype, Hkv=None, causal=False, timed=False):
+def mha_case(name, B, S, E, H, dtype, Hkv=None, causal=False, timed=False,
+             lowp=False):
     """An attn.mha layer (self-attention, biases, residual): x [B,S,E],
     wq [E,H*Dh], wk/wv [E,Hkv*Dh], wo [H*Dh,E] with Dh = E/H. The whole
-    layer runs on the GPU (projection kernels, f32 attention)."""
+    layer runs on the GPU (projection kernels, attention); `lowp`: compiled
+    with --gpu-mha-lowp-intermediates (f16/bf16 Q, K, V, head outputs)."""
     c = case(name, B, H, S, S, E // H, dtype, Hkv=Hkv, causal=causal,
              timed=timed)
     c.update(kind="mha", S=S, E=E)
+    if lowp:
+        c["compile_flags"] = ["--gpu-mha-lowp-intermediates"]
     return c
 
 
@@ -124,10 +128,13 @@ SPREAD += [
     mha_case("mha_f16_gqa_causal", 2, 100, 256, 8, "f16", Hkv=2,
              causal=True),
     mha_case("mha_f32_bert", 2, 128, 768, 12, "f32"),
+    mha_case("mha_bf16_lowp", 2, 200, 512, 8, "bf16", lowp=True),
 ]
 TIMED += [
     mha_case("t_mha_f16_b4s2048e2048h16_causal", 4, 2048, 2048, 16, "f16",
              causal=True, timed=True),
+    mha_case("t_mha_f16_lowp_b4s2048e2048h16_causal", 4, 2048, 2048, 16,
+             "f16", causal=True, timed=True, lowp=True),
     mha_case("t_mha_f32_b8s512e768h12", 8, 512, 768, 12, "f32", timed=True),
 ]
 
@@ -466,6 +473,10 @@ def main(argv=None):
         for c in cs:
             with open(os.path.join(a.emit, c["name"] + ".mlir"), "w") as f:
                 f.write(to_mlir(c))
+            if c.get("compile_flags"):  # extra attn-compile flags
+                with open(os.path.join(a.emit, c["name"] + ".flags"),
+                          "w") as f:
+                    f.write(" ".join(c["compile_flags"]) + "\n")
         with open(os.path.join(a.emit, "cases.json"), "w") as f:
             json.dump(cs, f, indent=1)
     return 0

@@ -32,15 +32,18 @@ n=0
 for m in "$ART"/mlir/*.mlir; do
   name=$(basename "$m" .mlir)
   n=$((n + 1))
+  # Extra attn-compile flags of the case (cases.py compile_flags).
+  flags=()
+  [ -f "$ART/mlir/$name.flags" ] && read -r -a flags < "$ART/mlir/$name.flags"
   for ext in o h; do
-    if ! err=$("$ATTN_COMPILE" "$m" --target=nvptx --cpu="$HOST_CPU" -o "$ART/obj/$name.$ext" 2>&1); then
+    if ! err=$("$ATTN_COMPILE" "$m" --target=nvptx "${flags[@]}" --cpu="$HOST_CPU" -o "$ART/obj/$name.$ext" 2>&1); then
       echo "prepare: FAIL $name.$ext: $(echo "$err" | tail -n 1)"
       failed=$((failed + 1))
       continue 2
     fi
   done
   # The PTX is only for reading and ptxas on the device; not required.
-  "$ATTN_COMPILE" "$m" --target=nvptx -o "$ART/obj/$name.ptx" > /dev/null 2>&1 \
+  "$ATTN_COMPILE" "$m" --target=nvptx "${flags[@]}" -o "$ART/obj/$name.ptx" > /dev/null 2>&1 \
     || rm -f "$ART/obj/$name.ptx"
 done
 

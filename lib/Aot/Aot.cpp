@@ -259,7 +259,8 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
                                                   StringRef pipeline,
                                                   std::string &err,
                                                   StringRef gpuChip = "sm_80",
-                                                  int cpuVectorBits = 256) {
+                                                  int cpuVectorBits = 256,
+                                                  bool gpuMhaLowp = false) {
   MLIRContext *ctx = module.getContext();
   auto clone = std::make_unique<OwningOpRef<ModuleOp>>(module.clone());
   markInputsReadOnly(**clone);
@@ -267,6 +268,7 @@ std::unique_ptr<OwningOpRef<ModuleOp>> lowerClone(ModuleOp module,
   if (pipeline == "nvvm") {
     NvvmPipelineOptions nvvm;
     nvvm.chip = gpuChip.str();
+    nvvm.mhaLowpIntermediates = gpuMhaLowp;
     buildNvvmPipeline(pm, nvvm);
   } else if (!buildPipelineByName(pipeline, pm, cpuVectorBits)) {
     err = "unknown pipeline '" + pipeline.str() +
@@ -839,9 +841,10 @@ std::string mlir::attn::emitHeader(const std::vector<AotFunction> &fns,
        << " * through libattn_cuda_runtime (link with it and -ldl). NAME takes host\n"
        << " * pointers: it allocates device memory, copies the inputs in, launches\n"
        << " * and copies the results back. NAME_device (for functions that are one\n"
-       << " * attn.sdpa or one attn.mha) takes device pointers, each aligned to 16\n"
-       << " * bytes (ATTN_ERR_ALIGN otherwise, nothing launched), and only launches\n"
-       << " * (attn.mha: with device scratch for its f32 intermediates).\n"
+       << " * attn.sdpa or one attn.mha) takes device pointers,\n"
+       << " * each aligned to 16 bytes (ATTN_ERR_ALIGN otherwise, nothing\n"
+       << " * launched), and only launches (attn.mha: with device scratch for\n"
+       << " * its intermediates).\n"
        << " * Both return when\n"
        << " * the GPU is done; ATTN_ERR_CUDA means the CUDA runtime failed: the\n"
        << " * message is attnCudaLastError() (attn/cuda_runtime.h).\n";
@@ -1027,7 +1030,8 @@ mlir::attn::compileToLLVM(ModuleOp module, const std::vector<AotFunction> &fns,
                           llvm::LLVMContext &llvmCtx, std::string &err) {
   auto lowered = lowerClone(module, opts.pipeline, err, opts.gpuChip,
                             cpuVectorBitsFor(tm.getMCSubtargetInfo()->checkFeatures(
-                                "+avx512f")));
+                                "+avx512f")),
+                            opts.gpuMhaLowp);
   if (!lowered)
     return nullptr;
   // The device entries call the launcher that the lowering recorded on the
@@ -1241,7 +1245,8 @@ bool mlir::attn::compileArtifact(const ParsedModule &pm, const AotOptions &opts,
   if (!tm)
     return false;
   if (kind == ArtifactKind::PTX) {
-    auto lowered = lowerClone(*pm.module, opts.pipeline, err, opts.gpuChip);
+    auto lowered = lowerClone(*pm.module, opts.pipeline, err, opts.gpuChip,
+                              256, opts.gpuMhaLowp);
     if (!lowered)
       return false;
     std::string ptx;

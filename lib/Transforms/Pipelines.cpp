@@ -96,9 +96,11 @@ void mlir::attn::buildNvvmPipeline(OpPassManager &pm,
   addTextual(pm, "attn-check-cuda-toolkit,attn-gpu-outline-mha,"
                  "attn-gpu-outline-sdpa,canonicalize,cse");
   addTextual(pm, kBufferize);
-  addTextual(pm, "func.func(convert-linalg-to-affine-loops),lower-affine,"
-                 "attn-gpu-build-mha-kernels,attn-gpu-build-sdpa-kernels,"
-                 "canonicalize,cse");
+  addTextual(pm, std::string("func.func(convert-linalg-to-affine-loops),"
+                             "lower-affine,attn-gpu-build-mha-kernels{"
+                             "lowp-intermediates=") +
+                     (opts.mhaLowpIntermediates ? "true" : "false") +
+                     "},attn-gpu-build-sdpa-kernels,canonicalize,cse");
   std::string nvvm = "gpu-lower-to-nvvm-pipeline{cubin-chip=" +
                      opts.chip.getValue() +
                      " cubin-features=" + opts.features.getValue() +

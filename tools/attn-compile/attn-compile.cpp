@@ -44,10 +44,14 @@ const char *kUsage =
     "  only libc, libm, libomp), .h C header of the entry points, .ll LLVM IR.\n"
     "  --cpu: an LLVM x86 CPU name (default: the host CPU and its features);\n"
     "  --features: features added to or removed from the CPU's.\n"
-    "  --target=nvptx [--gpu-chip=sm_80|sm_90a|...]: attn.sdpa runs on NVIDIA\n"
-    "  GPUs (the nvvm pipeline); OUT may also be .ptx (the kernels). Objects\n"
-    "  and libraries call libattn_cuda_runtime (runtime/cuda); functions that\n"
-    "  are one attn.sdpa also get NAME_device, taking device pointers.\n";
+    "  --target=nvptx [--gpu-chip=sm_80|sm_90a|...]: attn.sdpa and attn.mha\n"
+    "  run on NVIDIA GPUs (the nvvm pipeline); OUT may also be .ptx (the\n"
+    "  kernels). Objects and libraries call libattn_cuda_runtime\n"
+    "  (runtime/cuda); functions that are one attn.sdpa or one attn.mha also\n"
+    "  get NAME_device, taking device pointers.\n"
+    "  --gpu-mha-lowp-intermediates (with --target=nvptx): f16/bf16 attn.mha\n"
+    "  keeps Q, K, V and the head outputs in f16/bf16 (all on tensor cores,\n"
+    "  as PyTorch) instead of f32 (the cpu pipeline's precision).\n";
 
 struct Options {
   std::string file, output;
@@ -56,7 +60,8 @@ struct Options {
 
 Options parseArgs(int argc, char **argv) {
   Options o;
-  bool sawOutput = false, sawPipeline = false, sawChip = false;
+  bool sawOutput = false, sawPipeline = false, sawChip = false,
+       sawLowp = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char *flag) -> std::string {
@@ -126,6 +131,9 @@ Options parseArgs(int argc, char **argv) {
              "' (expected sm_80 or newer, e.g. sm_80, sm_90a)");
       o.aot.gpuChip = c;
       sawChip = true;
+    } else if (a == "--gpu-mha-lowp-intermediates") {
+      o.aot.gpuMhaLowp = true;
+      sawLowp = true;
     } else if (a.size() > 1 && a[0] == '-') {
       fail("unknown option '" + a + "' (see --help)");
     } else if (o.file.empty()) {
@@ -145,6 +153,8 @@ Options parseArgs(int argc, char **argv) {
       fail("--pipeline=nvvm needs --target=nvptx");
     if (sawChip)
       fail("--gpu-chip needs --target=nvptx");
+    if (sawLowp)
+      fail("--gpu-mha-lowp-intermediates needs --target=nvptx");
   }
   if (o.file.empty())
     fail("no input file (usage: attn-compile FILE.mlir -o OUT, see --help)");

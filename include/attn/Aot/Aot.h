@@ -97,6 +97,9 @@ struct AotOptions {
   std::string pipeline = "cpu";
   std::string target = "host"; // "host" or "nvptx" (pipeline "nvvm")
   std::string gpuChip = "sm_80";
+  /// nvvm: f16/bf16 attn.mha keeps its intermediates in f16/bf16
+  /// (NvvmPipelineOptions::mhaLowpIntermediates).
+  bool gpuMhaLowp = false;
   std::string cpu;      // "" or "host": the host CPU
   std::string features; // "+f1,-f2": added to the CPU's (host: detected) set
   std::string prefix = "attn_";

@@ -55,27 +55,45 @@ def AttnGpuBuildMhaKernels : Pass<"attn-gpu-build-mha-kernels", "ModuleOp"> {
 
     * four GEMM kernels in the `gpu.module` of the attn kernels: the Q, K
       and V projections (`x` or `memory` times the weight, plus the bias,
-      written as f32 straight into the `B x heads x S x head size` layout
-      the attention kernels read) and the output projection (the heads'
-      f32 outputs read as their concatenation, times `wo`, plus the bias and
-      the residual, rounded to the element type). Each is a SIMT kernel of
-      64 x 64 output tiles per 128-thread CTA, 4 x 8 outputs per thread from
-      16-byte shared-memory loads, 16-deep slices of A (transposed) and B
-      staged in shared memory with the next slice's global loads in flight
-      during the current one's FMAs; inputs of any element type are widened
-      to f32 on load, so the layer keeps the cpu pipeline's precision;
+      written straight into the `B x heads x S x head size` layout the
+      attention kernels read) and the output projection (the heads' outputs
+      read as their concatenation, times `wo`, plus the bias and the
+      residual, rounded to the element type), all with f32 accumulation,
+      64 x 64 output tiles per 128-thread CTA. With f16/bf16 A and W (K and
+      N multiples of 8) a tensor-core kernel: 32-deep slices of A and W
+      double-buffered in shared memory by 16-byte cp.async, ldmatrix
+      (transposed for W) and m16n8k16 mma.sync, 16 rows x 64 columns per
+      warp. Otherwise a SIMT kernel: 4 x 8 outputs per thread from 16-byte
+      shared-memory loads, 16-deep slices of A (transposed) and W staged in
+      shared memory with the next slice's global loads in flight during the
+      current one's FMAs, inputs of any type widened to f32 on load;
     * `@__attn_gpu_mha_<n>_sdpa(q, k, v, [mask], o)`, a launcher declaration
-      for the f32 attention that `attn-gpu-build-sdpa-kernels` builds as a
+      for the attention that `attn-gpu-build-sdpa-kernels` builds as a
       device-buffer launcher (`device` in its `attn.gpu_sdpa`);
     * the host body: device buffers for the operands and the f32
       intermediates, copies in, the three projections, the attention, the
       output projection, the copy back; and `@__attn_gpu_mha_<n>_device`,
       the same on buffers that already live on the device.
+
+    Q, K, V and the head outputs are f32 by default: the layer then is the
+    cpu pipeline's (`attn-decompose-mha`) to f32 rounding, and f16/bf16
+    inputs only reach tensor cores in the Q, K, V projections (whose
+    products are exact in f32). `lowp-intermediates` keeps them in an
+    f16/bf16 layer's own type, as PyTorch does: every projection and the
+    attention then run on tensor cores, at the cost of rounding Q, K, V
+    and the head outputs (about 1e-2 relative error on badly scaled
+    layers, against about 1e-5).
   }];
-  let dependentDialects = ["gpu::GPUDialect", "scf::SCFDialect",
-                           "vector::VectorDialect", "memref::MemRefDialect",
-                           "arith::ArithDialect", "math::MathDialect",
-                           "func::FuncDialect"];
+  let options = [
+    Option<"lowpIntermediates", "lowp-intermediates", "bool",
+           /*default=*/"false",
+           "Keep Q, K, V and the head outputs of f16/bf16 layers in f16/bf16">
+  ];
+  let dependentDialects = ["gpu::GPUDialect", "nvgpu::NVGPUDialect",
+                           "NVVM::NVVMDialect", "LLVM::LLVMDialect",
+                           "scf::SCFDialect", "vector::VectorDialect",
+                           "memref::MemRefDialect", "arith::ArithDialect",
+                           "math::MathDialect", "func::FuncDialect"];
 }
 
 def AttnGpuBuildSdpaKernels : Pass<"attn-gpu-build-sdpa-kernels", "ModuleOp"> {

@@ -59,6 +59,12 @@ struct NvvmPipelineOptions : public PassPipelineOptions<NvvmPipelineOptions> {
       *this, "opt-level", llvm::cl::desc("LLVM optimization level of the "
                                          "kernels"),
       llvm::cl::init(3)};
+  PassOptions::Option<bool> mhaLowpIntermediates{
+      *this, "mha-lowp-intermediates",
+      llvm::cl::desc("attn.mha in f16/bf16: keep Q, K, V and the head "
+                     "outputs in f16/bf16 (all on tensor cores, as PyTorch; "
+                     "default: f32, the cpu pipeline's precision)"),
+      llvm::cl::init(false)};
 };
 
 /// Appends the NVVM pipeline: attn.sdpa to GPU kernels (tensor cores where

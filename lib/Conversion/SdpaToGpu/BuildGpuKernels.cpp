@@ -344,46 +344,14 @@ private:
   }
 
   /// The double-buffered loop over key blocks [begin, end) of both tiled
-  /// kernels: issue block kb + 1 into the other stage (an empty group past
-  /// the end), wait until only that group may be in flight, barrier, run
-  /// `block` on stage kb % 2 (a warp with no row below Sq skips it when
-  /// `warpLive` is given, and only joins the copies and barriers), barrier
-  /// (the next iteration's prefetch overwrites this stage). Returns the
-  /// final loop state.
+  /// kernels (GpuEmitter::pipelinedLoop): a warp with no row below Sq
+  /// skips `block` when `warpLive` is given, and only joins the copies and
+  /// barriers.
   SmallVector<Value>
   keyLoop(Value begin, Value end, ValueRange init, Value warpLive,
           function_ref<Value(Value, Value)> issueTile,
           function_ref<SmallVector<Value>(Value, Value, ValueRange)> block) {
-    auto tokTy = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    return e.forLoopIter(
-        begin, end, e.idx(1), init,
-        [&](Value kb, ValueRange it) -> SmallVector<Value> {
-          Value stage = e.rem(kb, e.idx(2));
-          Value nextKb = e.add(kb, e.idx(1));
-          SmallVector<Value> grp = e.ifElse(
-              e.cmp(arith::CmpIPredicate::slt, nextKb, end), {tokTy},
-              [&] {
-                return SmallVector<Value>{
-                    issueTile(nextKb, e.rem(nextKb, e.idx(2)))};
-              },
-              [&] {
-                return SmallVector<Value>{
-                    nvgpu::DeviceAsyncCreateGroupOp::create(b, e.loc, tokTy,
-                                                            ValueRange{})
-                        .getResult()};
-              });
-          nvgpu::DeviceAsyncWaitOp::create(b, e.loc, grp[0],
-                                           b.getI32IntegerAttr(1));
-          gpu::BarrierOp::create(b, e.loc);
-          SmallVector<Value> next =
-              warpLive ? e.ifElse(
-                             warpLive, ValueRange(it).getTypes(),
-                             [&] { return block(kb, stage, it); },
-                             [&] { return SmallVector<Value>(it); })
-                       : block(kb, stage, it);
-          gpu::BarrierOp::create(b, e.loc);
-          return next;
-        });
+    return e.pipelinedLoop(begin, end, init, warpLive, issueTile, block);
   }
 
   /// Key blocks [begin, end) of `blockKeys` that a CTA of the tiled kernels
@@ -724,57 +692,12 @@ private:
 
   /// D (16x8, f32) += A (16x16) * B (16x8) on tensor cores.
   Value mma(Value a, Value bb, Value acc) {
-    if (c.elem.isF16())
-      return nvgpu::MmaSyncOp::create(b, e.loc, a, bb, acc,
-                                      ArrayRef<int64_t>{16, 8, 16});
-    // bf16: nvgpu.mma.sync's lowering cannot type bf16 operands in this
-    // MLIR, so go to nvvm.mma.sync with the registers packed as i32.
-    Type i32 = b.getI32Type();
-    auto pack = [&](Value frag, int64_t n) {
-      SmallVector<Value> regs;
-      for (int64_t i = 0; i < n; ++i) {
-        Value pair = e.extract(frag, {i});
-        Value asInt =
-            vector::BitCastOp::create(b, e.loc, vec({1}, i32), pair);
-        regs.push_back(e.extract(asInt, {0}));
-      }
-      return regs;
-    };
-    SmallVector<Value> cs;
-    for (int64_t i = 0; i < 2; ++i)
-      for (int64_t j = 0; j < 2; ++j)
-        cs.push_back(e.extract(acc, {i, j}));
-    Type f = f32();
-    auto resTy = LLVM::LLVMStructType::getLiteral(b.getContext(), {f, f, f, f});
-    Value r = NVVM::MmaOp::create(
-        b, e.loc, resTy, pack(a, 4), pack(bb, 2), cs,
-        ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                      NVVM::MMATypes::bf16},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
-    SmallVector<Value> out;
-    for (int64_t i = 0; i < 4; ++i)
-      out.push_back(LLVM::ExtractValueOp::create(b, e.loc, r,
-                                                 ArrayRef<int64_t>{i}));
-    return e.fromElements(vec({2, 2}, f), out);
+    return e.mmaSync(c.elem, a, bb, acc);
   }
 
-  /// One ldmatrix x4 (lane L addresses row L % 8 of matrix L / 8 through
-  /// `ivs`): matrices 0, 1 are the two k-halves of the first 8-column B
-  /// fragment, matrices 2, 3 those of the second.
   std::array<Value, 2> loadBFragments(Value smem, ValueRange ivs,
                                       bool transpose) {
-    Type t = c.elem;
-    Value frag = nvgpu::LdMatrixOp::create(b, e.loc, vec({4, 2}, t), smem, ivs,
-                                           transpose, /*numTiles=*/4);
-    std::array<Value, 2> out;
-    for (int64_t h = 0; h < 2; ++h)
-      out[h] = e.fromElements(
-          vec({2, 2}, t),
-          {e.extract(frag, {2 * h, 0}), e.extract(frag, {2 * h, 1}),
-           e.extract(frag, {2 * h + 1, 0}), e.extract(frag, {2 * h + 1, 1})});
-    return out;
+    return e.ldmatrixB(c.elem, smem, ivs, transpose);
   }
 
   /// 16-byte cp.async copies of `rows` rows of `width` elements from

@@ -2,7 +2,9 @@
 //
 // The CPU kernels' Emitter (Transforms/KernelEmitter.h) plus what the GPU
 // kernels of attn-gpu-build-sdpa-kernels and attn-gpu-build-mha-kernels
-// need: thread and block ids, warp shuffles, i32 constants, if/else.
+// need: thread and block ids, warp shuffles, i32 constants, if/else, and
+// the tensor-core pieces (mma.sync m16n8k16, ldmatrix B fragments, the
+// double-buffered cp.async loop) shared by the attention and GEMM kernels.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ATTN_LIB_CONVERSION_SDPATOGPU_GPUEMITTER_H
@@ -11,7 +13,12 @@
 #include "../../Transforms/KernelEmitter.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+
+#include <array>
 
 #include <limits>
 
@@ -58,6 +65,109 @@ struct GpuEmitter : Emitter {
       return x;
     return arith::TruncFOp::create(b, loc, to, x);
   }
+  /// D (16x8, f32) += A (16x16) * B (16x8) on tensor cores, f16 or bf16
+  /// operands (`elem`), fragments as vector<4x2xelem> / vector<2x2xelem> /
+  /// vector<2x2xf32>.
+  Value mmaSync(Type elem, Value a, Value bb, Value acc) {
+    if (elem.isF16())
+      return nvgpu::MmaSyncOp::create(b, loc, a, bb, acc,
+                                      ArrayRef<int64_t>{16, 8, 16});
+    // bf16: nvgpu.mma.sync's lowering cannot type bf16 operands in this
+    // MLIR, so go to nvvm.mma.sync with the registers packed as i32.
+    Type i32 = b.getI32Type();
+    auto pack = [&](Value frag, int64_t n) {
+      SmallVector<Value> regs;
+      for (int64_t i = 0; i < n; ++i) {
+        Value pair = extract(frag, {i});
+        Value asInt = vector::BitCastOp::create(
+            b, loc, VectorType::get({1}, i32), pair);
+        regs.push_back(extract(asInt, {0}));
+      }
+      return regs;
+    };
+    SmallVector<Value> cs;
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t j = 0; j < 2; ++j)
+        cs.push_back(extract(acc, {i, j}));
+    Type f = b.getF32Type();
+    auto resTy =
+        LLVM::LLVMStructType::getLiteral(b.getContext(), {f, f, f, f});
+    Value r = NVVM::MmaOp::create(
+        b, loc, resTy, pack(a, 4), pack(bb, 2), cs,
+        ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < 4; ++i)
+      out.push_back(
+          LLVM::ExtractValueOp::create(b, loc, r, ArrayRef<int64_t>{i}));
+    return fromElements(VectorType::get({2, 2}, f), out);
+  }
+
+  /// One ldmatrix x4 (lane L addresses row L % 8 of matrix L / 8 through
+  /// `ivs`): matrices 0, 1 are the two k-halves of the first 8-column B
+  /// fragment, matrices 2, 3 those of the second.
+  std::array<Value, 2> ldmatrixB(Type elem, Value smem, ValueRange ivs,
+                                 bool transpose) {
+    Value frag = nvgpu::LdMatrixOp::create(b, loc,
+                                           VectorType::get({4, 2}, elem),
+                                           smem, ivs, transpose,
+                                           /*numTiles=*/4);
+    std::array<Value, 2> out;
+    for (int64_t h = 0; h < 2; ++h)
+      out[h] = fromElements(
+          VectorType::get({2, 2}, elem),
+          {extract(frag, {2 * h, 0}), extract(frag, {2 * h, 1}),
+           extract(frag, {2 * h + 1, 0}), extract(frag, {2 * h + 1, 1})});
+    return out;
+  }
+
+  /// A double-buffered loop over tiles [begin, end): issue tile i + 1 into
+  /// the other stage (`issue(i + 1, stage)` returns its cp.async group; an
+  /// empty group past the end), wait until only that group may be in
+  /// flight, barrier, run `block(i, stage, state)` on stage i % 2 (only
+  /// where `live` holds, when given: the others only join the copies and
+  /// barriers), barrier (the next iteration's prefetch overwrites this
+  /// stage). Tile `begin` must have been issued into stage begin % 2.
+  /// Returns the final loop state.
+  SmallVector<Value>
+  pipelinedLoop(Value begin, Value end, ValueRange init, Value live,
+                function_ref<Value(Value, Value)> issue,
+                function_ref<SmallVector<Value>(Value, Value, ValueRange)>
+                    block) {
+    auto tokTy = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    return forLoopIter(
+        begin, end, idx(1), init,
+        [&](Value i, ValueRange it) -> SmallVector<Value> {
+          Value stage = rem(i, idx(2));
+          Value next = add(i, idx(1));
+          SmallVector<Value> grp = ifElse(
+              cmp(arith::CmpIPredicate::slt, next, end), {tokTy},
+              [&] {
+                return SmallVector<Value>{issue(next, rem(next, idx(2)))};
+              },
+              [&] {
+                return SmallVector<Value>{
+                    nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokTy,
+                                                            ValueRange{})
+                        .getResult()};
+              });
+          nvgpu::DeviceAsyncWaitOp::create(b, loc, grp[0],
+                                           b.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(b, loc);
+          SmallVector<Value> out =
+              live ? ifElse(
+                         live, ValueRange(it).getTypes(),
+                         [&] { return block(i, stage, it); },
+                         [&] { return SmallVector<Value>(it); })
+                   : block(i, stage, it);
+          gpu::BarrierOp::create(b, loc);
+          return out;
+        });
+  }
+
   /// if (cond) then() else otherwise(), both yielding `types`.
   SmallVector<Value> ifElse(Value cond, TypeRange types,
                             function_ref<SmallVector<Value>()> then,

@@ -126,6 +126,11 @@ CASES = [
                    causal=True),
     cases.mha_case("e_mha_f32", 1, 70, 72, 2, "f32"),
     cases.mha_case("e_mha_bf16", 1, 33, 40, 5, "bf16"),
+    # f16/bf16 intermediates: every projection and the attention on tensor
+    # cores.
+    cases.mha_case("e_mha_f16_lowp_gqa_causal", 2, 45, 128, 4, "f16", Hkv=2,
+                   causal=True, lowp=True),
+    cases.mha_case("e_mha_bf16_lowp", 1, 70, 64, 2, "bf16", lowp=True),
 ]
 
 # Dynamic B, H, Sq, Sk (D = 64), run at two sets of sizes through one
@@ -386,14 +391,15 @@ def check_one(lib, rt, c, seed, dyn=False):
     return errs, ""
 
 
-def compile_case(attn_compile, work, name, mlir):
+def compile_case(attn_compile, work, name, mlir, flags=()):
     src = os.path.join(work, name + ".mlir")
     so = os.path.join(work, name + ".so")
     with open(src, "w") as f:
         f.write(mlir)
     if os.path.exists(so):
         os.unlink(so)
-    p = subprocess.run([attn_compile, src, "--target=nvptx", "-o", so],
+    p = subprocess.run([attn_compile, src, "--target=nvptx", *flags, "-o",
+                        so],
                        capture_output=True, text=True)
     if p.returncode != 0:
         last = (p.stderr.strip().splitlines() or ["?"])[-1]
@@ -469,7 +475,8 @@ def run_checks(a):
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=a.jobs) as ex:
         compiled = list(ex.map(
-            lambda j: compile_case(a.compiler, a.work, j[0], j[1]), jobs))
+            lambda j: compile_case(a.compiler, a.work, j[0], j[1],
+                                   j[2][0].get("compile_flags", ())), jobs))
         t1 = time.perf_counter()
         results = list(ex.map(
             lambda jc: ("%s: FAIL %s" % (jc[0][0], jc[1][1])) if not jc[1][0]
