@@ -199,11 +199,9 @@ def make_inputs(c, rng):
     return stored, values
 
 
-@pytest.mark.skipif(not BUILD, reason="ATTN_MLIR_TEST_BUILD not set")
-@pytest.mark.parametrize("c", ORACLE_CASES, ids=lambda c: c["name"])
-def test_reference_matches_attn_run_reference_pipeline(c, tmp_path):
-    rng = np.random.default_rng(7)
-    stored, values = make_inputs(c, rng)
+def run_reference_pipeline(c, stored, tmp_path):
+    """The case's MLIR through `attn-run --pipeline=reference` on `stored`
+    (.npy in and out); returns the output array."""
     mlir = tmp_path / (c["name"] + ".mlir")
     mlir.write_text(cases.to_mlir(c))
     args = [os.path.join(BUILD, "bin", "attn-run"), str(mlir),
@@ -214,7 +212,15 @@ def test_reference_matches_attn_run_reference_pipeline(c, tmp_path):
         args.append("--input=@%s" % p)
     r = subprocess.run(args, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    out = np.load(tmp_path / "o.npy")
+    return np.load(tmp_path / "o.npy")
+
+
+@pytest.mark.skipif(not BUILD, reason="ATTN_MLIR_TEST_BUILD not set")
+@pytest.mark.parametrize("c", ORACLE_CASES, ids=lambda c: c["name"])
+def test_reference_matches_attn_run_reference_pipeline(c, tmp_path):
+    rng = np.random.default_rng(7)
+    stored, values = make_inputs(c, rng)
+    out = run_reference_pipeline(c, stored, tmp_path)
     out = bf16_value(out) if c["dtype"] == "bf16" else out.astype(np.float64)
     ref = cases.reference(OPS, *values[:3],
                           values[3] if len(values) > 3 else None,
@@ -254,17 +260,7 @@ def test_mha_reference_matches_attn_run_reference_pipeline(c, tmp_path):
     rng = np.random.default_rng(11)
     s = cases.shapes(c)
     ins = [rand(rng, s[n]) * 0.5 for n in cases.MHA_OPERANDS]
-    mlir = tmp_path / (c["name"] + ".mlir")
-    mlir.write_text(cases.to_mlir(c))
-    args = [os.path.join(BUILD, "bin", "attn-run"), str(mlir),
-            "--pipeline=reference", "--output=@%s" % (tmp_path / "o.npy")]
-    for i, a in enumerate(ins):
-        p = tmp_path / ("in%d.npy" % i)
-        np.save(p, a)
-        args.append("--input=@%s" % p)
-    r = subprocess.run(args, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    out = np.load(tmp_path / "o.npy").astype(np.float64)
+    out = run_reference_pipeline(c, ins, tmp_path).astype(np.float64)
     ref = cases.mha_reference(OPS, c, *ins)
     assert ref.shape == s["out"]
     err = cases.error_of(float(np.max(np.abs(out - ref))),

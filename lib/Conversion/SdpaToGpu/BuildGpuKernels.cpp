@@ -1411,33 +1411,8 @@ struct BuildGpuKernelsPass
       Value rowBlocks, Value splits) {
     OpBuilder &b = e.b;
     Location loc = e.loc;
-    auto tokTy = gpu::AsyncTokenType::get(b.getContext());
-    Value tok = gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
-    SmallVector<Value> devArgs;
-    SmallVector<Value> allocated;
-    auto alloc = [&](MemRefType mt, ValueRange dyn) {
-      auto op = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok}, dyn,
-                                     ValueRange{}, false);
-      tok = op.getAsyncToken();
-      allocated.push_back(op.getMemref());
-      return op.getMemref();
-    };
-    for (Value a : hostArgs) {
-      if (deviceBuffers) {
-        devArgs.push_back(a);
-        continue;
-      }
-      auto mt = cast<MemRefType>(a.getType());
-      SmallVector<Value> dyn;
-      for (int64_t i = 0; i < mt.getRank(); ++i)
-        if (mt.isDynamicDim(i))
-          dyn.push_back(e.dim(a, i));
-      Value d = alloc(mt, dyn);
-      devArgs.push_back(d);
-      if (a != hostArgs.back())
-        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok}, d, a)
-                  .getAsyncToken();
-    }
+    DeviceChain chain(e);
+    SmallVector<Value> devArgs = chain.operands(hostArgs, deviceBuffers);
     SmallVector<Value> kArgs = kernelView(devArgs);
     Value one = e.idx(1);
     // Empty grids are not launchable: every dimension is at least 1, and
@@ -1449,10 +1424,7 @@ struct BuildGpuKernelsPass
     gpu::KernelDim3 block{e.idx(kThreads), one, one};
     auto launch = [&](gpu::GPUFuncOp k, Value gx, Value smem,
                       ValueRange args) {
-      tok = gpu::LaunchFuncOp::create(b, loc, k, gpu::KernelDim3{gx, gy, gz},
-                                      block, smem, args, tokTy,
-                                      ValueRange{tok})
-                .getAsyncToken();
+      chain.launch(k, gpu::KernelDim3{gx, gy, gz}, block, smem, args);
     };
     if (!splits) {
       launch(ks.whole, e.maxS(rowBlocks, one), smemBytes, kArgs);
@@ -1460,8 +1432,8 @@ struct BuildGpuKernelsPass
       // Scratch: per split, bh and query row, the f32 O row and (m, l).
       Value rows = e.mul(e.mul(splits, bh), e.dim(kArgs[0], 2));
       auto part = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-      Value oPart = alloc(part, {e.mul(rows, e.idx(c.dv))});
-      Value ml = alloc(part, {e.mul(rows, e.idx(2))});
+      Value oPart = chain.alloc(part, {e.mul(rows, e.idx(c.dv))});
+      Value ml = chain.alloc(part, {e.mul(rows, e.idx(2))});
       SmallVector<Value> args(kArgs);
       args.append({oPart, ml, splits});
       launch(ks.split, e.mul(rowBlocks, splits), smemBytes, args);
@@ -1470,13 +1442,8 @@ struct BuildGpuKernelsPass
              {oPart, ml, kArgs.back(), splits});
     }
     if (!deviceBuffers)
-      tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
-                                  hostArgs.back(), devArgs.back())
-                .getAsyncToken();
-    for (Value m : allocated)
-      tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, m)
-                .getAsyncToken();
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+      chain.copy(hostArgs.back(), devArgs.back());
+    chain.finish();
   }
 };
 

@@ -595,35 +595,9 @@ struct BuildGpuMhaPass
     b.setInsertionPointToStart(entry);
     Location loc = fn.getLoc();
     GpuEmitter e{{b, loc}};
-    auto tokTy = gpu::AsyncTokenType::get(b.getContext());
-    Value tok =
-        gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
-    SmallVector<Value> allocated;
-    auto alloc = [&](MemRefType mt, ValueRange dyn) {
-      auto op = gpu::AllocOp::create(b, loc, mt, tokTy, ValueRange{tok}, dyn,
-                                     ValueRange{}, false);
-      tok = op.getAsyncToken();
-      allocated.push_back(op.getMemref());
-      return op.getMemref();
-    };
+    DeviceChain chain(e);
     SmallVector<Value> hostArgs(entry->getArguments());
-    SmallVector<Value> dev;
-    for (Value a : hostArgs) {
-      if (deviceBuffers) {
-        dev.push_back(a);
-        continue;
-      }
-      auto mt = cast<MemRefType>(a.getType());
-      SmallVector<Value> dyn;
-      for (int64_t i = 0; i < mt.getRank(); ++i)
-        if (mt.isDynamicDim(i))
-          dyn.push_back(e.dim(a, i));
-      Value d = alloc(mt, dyn);
-      dev.push_back(d);
-      if (a != hostArgs.back())
-        tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok}, d, a)
-                  .getAsyncToken();
-    }
+    SmallVector<Value> dev = chain.operands(hostArgs, deviceBuffers);
     unsigned i = 5;
     Value x = dev[0], wq = dev[1], wk = dev[2], wv = dev[3], wo = dev[4];
     Value bq, bk, bv, bo, mem, mask;
@@ -648,7 +622,7 @@ struct BuildGpuMhaPass
         dyn.push_back(e.dim(in, 0));
       if (t.isDynamicDim(2))
         dyn.push_back(e.dim(in, 1));
-      return alloc(t, dyn);
+      return chain.alloc(t, dyn);
     };
     Value q = headsBuf(ks.qT, x), k = headsBuf(ks.kT, kvIn),
           v = headsBuf(ks.vT, kvIn), o = headsBuf(ks.oT, x);
@@ -660,11 +634,9 @@ struct BuildGpuMhaPass
           b, loc, b.getI32IntegerAttr(int32_t(g.sharedBytes())));
       Value gx = e.maxS(e.ceilDiv(rows, e.idx(kTileM)), one);
       Value gy = e.maxS(e.ceilDiv(cols, e.idx(kTileN)), one);
-      tok = gpu::LaunchFuncOp::create(
-                b, loc, kf, gpu::KernelDim3{gx, gy, one},
-                gpu::KernelDim3{e.idx(kGemmThreads), one, one}, smem, args,
-                tokTy, ValueRange{tok})
-                .getAsyncToken();
+      chain.launch(kf, gpu::KernelDim3{gx, gy, one},
+                   gpu::KernelDim3{e.idx(kGemmThreads), one, one}, smem,
+                   args);
     };
     auto rowsOf = [&](Value in) { return e.mul(e.dim(in, 0), e.dim(in, 1)); };
     auto withBias = [&](Value in, Value w, Value bias, Value res) {
@@ -679,7 +651,7 @@ struct BuildGpuMhaPass
            withBias(kvIn, wk, bk, k));
     launch(ks.v, ks.gv, rowsOf(kvIn), e.dim(wv, 1),
            withBias(kvIn, wv, bv, v));
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+    chain.sync();
 
     SmallVector<Value> sdpaArgs{q, k, v};
     if (mask)
@@ -687,7 +659,6 @@ struct BuildGpuMhaPass
     sdpaArgs.push_back(o);
     func::CallOp::create(b, loc, ks.sdpa, sdpaArgs);
 
-    tok = gpu::WaitOp::create(b, loc, tokTy, ValueRange{}).getAsyncToken();
     SmallVector<Value> oArgs{o, wo};
     if (bo)
       oArgs.push_back(bo);
@@ -696,13 +667,8 @@ struct BuildGpuMhaPass
     oArgs.push_back(out);
     launch(ks.o, ks.go, rowsOf(x), e.dim(wo, 1), oArgs);
     if (!deviceBuffers)
-      tok = gpu::MemcpyOp::create(b, loc, tokTy, ValueRange{tok},
-                                  hostArgs.back(), out)
-                .getAsyncToken();
-    for (Value mm : allocated)
-      tok = gpu::DeallocOp::create(b, loc, tokTy, ValueRange{tok}, mm)
-                .getAsyncToken();
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{tok});
+      chain.copy(hostArgs.back(), out);
+    chain.finish();
     func::ReturnOp::create(b, loc);
   }
 };

@@ -184,6 +184,73 @@ struct GpuEmitter : Emitter {
   }
 };
 
+/// Host code on one stream: gpu ops chained by async tokens, device
+/// allocations remembered so that finish() frees them in stream order.
+struct DeviceChain {
+  GpuEmitter &e;
+  Value tok; // the stream's last token
+  SmallVector<Value> allocated;
+
+  explicit DeviceChain(GpuEmitter &e) : e(e) { tok = start(); }
+
+  Type tokTy() { return gpu::AsyncTokenType::get(e.b.getContext()); }
+  Value start() {
+    return gpu::WaitOp::create(e.b, e.loc, tokTy(), ValueRange{})
+        .getAsyncToken();
+  }
+  Value alloc(MemRefType mt, ValueRange dyn) {
+    auto op = gpu::AllocOp::create(e.b, e.loc, mt, tokTy(), ValueRange{tok},
+                                   dyn, ValueRange{}, false);
+    tok = op.getAsyncToken();
+    allocated.push_back(op.getMemref());
+    return op.getMemref();
+  }
+  /// The device operands of a launcher whose last argument is its result:
+  /// with `deviceBuffers` the arguments themselves; else device buffers of
+  /// their shapes, all but the result copied in.
+  SmallVector<Value> operands(ArrayRef<Value> hostArgs, bool deviceBuffers) {
+    if (deviceBuffers)
+      return SmallVector<Value>(hostArgs);
+    SmallVector<Value> dev;
+    for (Value a : hostArgs) {
+      auto mt = cast<MemRefType>(a.getType());
+      SmallVector<Value> dyn;
+      for (int64_t i = 0; i < mt.getRank(); ++i)
+        if (mt.isDynamicDim(i))
+          dyn.push_back(e.dim(a, i));
+      Value d = alloc(mt, dyn);
+      dev.push_back(d);
+      if (a != hostArgs.back())
+        copy(d, a);
+    }
+    return dev;
+  }
+  void copy(Value dst, Value src) {
+    tok = gpu::MemcpyOp::create(e.b, e.loc, tokTy(), ValueRange{tok}, dst,
+                                src)
+              .getAsyncToken();
+  }
+  void launch(gpu::GPUFuncOp k, gpu::KernelDim3 grid, gpu::KernelDim3 block,
+              Value smemBytes, ValueRange args) {
+    tok = gpu::LaunchFuncOp::create(e.b, e.loc, k, grid, block, smemBytes,
+                                    args, tokTy(), ValueRange{tok})
+              .getAsyncToken();
+  }
+  /// Waits for the stream (and releases it); what follows runs on a new
+  /// one.
+  void sync() {
+    gpu::WaitOp::create(e.b, e.loc, Type(), ValueRange{tok});
+    tok = start();
+  }
+  /// Frees the allocations in stream order and waits for the stream.
+  void finish() {
+    for (Value m : allocated)
+      tok = gpu::DeallocOp::create(e.b, e.loc, tokTy(), ValueRange{tok}, m)
+                .getAsyncToken();
+    gpu::WaitOp::create(e.b, e.loc, Type(), ValueRange{tok});
+  }
+};
+
 } // namespace attn
 } // namespace mlir
 

@@ -11,6 +11,8 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "Outline.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -39,16 +41,10 @@ struct OutlineMhaPass
       bool single = fn && isSingleAttnFunction(fn);
       OpBuilder b(op);
       Location loc = op.getLoc();
-      auto toBuf = [&](Value t) -> Value {
-        auto tt = cast<RankedTensorType>(t.getType());
-        auto mt = MemRefType::get(tt.getShape(), tt.getElementType());
-        return bufferization::ToBufferOp::create(b, loc, mt, t,
-                                                 /*readOnly=*/true);
-      };
       // The operands in the op's order (bias group, memory, mask).
       SmallVector<Value> args;
       for (Value v : op->getOperands())
-        args.push_back(toBuf(v));
+        args.push_back(readOnlyBuffer(b, loc, v));
 
       // The result buffer [B, S, E_out], dynamic sizes from x and wo.
       auto rt = cast<RankedTensorType>(op.getType());
@@ -60,50 +56,27 @@ struct OutlineMhaPass
         dyn.push_back(memref::DimOp::create(b, loc, src, i == 2 ? 1 : i));
       }
       auto outTy = MemRefType::get(rt.getShape(), rt.getElementType());
-      Value out = memref::AllocOp::create(b, loc, outTy, dyn,
-                                          b.getI64IntegerAttr(64));
-      args.push_back(out);
+      args.push_back(memref::AllocOp::create(b, loc, outTy, dyn,
+                                             b.getI64IntegerAttr(64)));
 
-      std::string name;
-      do {
-        name = std::string(kGpuMhaPrefix) + std::to_string(counter++);
-      } while (symbols.lookup(name) || symbols.lookup(name + "_device") ||
-               symbols.lookup(name + "_sdpa"));
-      SmallVector<Type> argTypes;
-      for (Value a : args)
-        argTypes.push_back(a.getType());
-      OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-      auto decl = func::FuncOp::create(mb, loc, name,
-                                       mb.getFunctionType(argTypes, {}));
-      decl.setPrivate();
       SmallVector<NamedAttribute> conf{
-          mb.getNamedAttr("num_heads",
-                          mb.getI64IntegerAttr(op.getNumHeads())),
-          mb.getNamedAttr("num_kv_heads",
-                          mb.getI64IntegerAttr(op.getNumKvHeadsOrDefault())),
-          mb.getNamedAttr("scale",
-                          mb.getF32FloatAttr(float(op.getEffectiveScale())))};
+          b.getNamedAttr("num_heads", b.getI64IntegerAttr(op.getNumHeads())),
+          b.getNamedAttr("num_kv_heads",
+                         b.getI64IntegerAttr(op.getNumKvHeadsOrDefault())),
+          b.getNamedAttr("scale",
+                         b.getF32FloatAttr(float(op.getEffectiveScale())))};
       auto flag = [&](StringRef n, bool on) {
         if (on)
-          conf.push_back(mb.getNamedAttr(n, mb.getUnitAttr()));
+          conf.push_back(b.getNamedAttr(n, b.getUnitAttr()));
       };
       flag("causal", op.getCausal());
       flag("residual", op.getResidual());
       flag("bias", bool(op.getBq()));
       flag("memory", bool(op.getMemory()));
       flag("mask", bool(op.getMask()));
-      decl->setAttr(kGpuMhaAttr, mb.getDictionaryAttr(conf));
-      symbols.insert(decl);
-
-      func::CallOp::create(b, loc, decl, args);
-      Value res = bufferization::ToTensorOp::create(b, loc, rt, out,
-                                                    /*restrict=*/true,
-                                                    /*writable=*/true);
-      op.getResult().replaceAllUsesWith(res);
-      op.erase();
-      if (single)
-        fn->setAttr(kGpuDeviceLauncherAttr,
-                    FlatSymbolRefAttr::get(b.getContext(), name + "_device"));
+      replaceWithLauncherCall(op, args, kGpuMhaPrefix, {"_sdpa"}, kGpuMhaAttr,
+                              b.getDictionaryAttr(conf), single, symbols,
+                              counter);
     }
   }
 };

@@ -10,6 +10,8 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "Outline.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -60,16 +62,9 @@ struct OutlineSdpaPass
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto qt = cast<RankedTensorType>(op.getQuery().getType());
-      auto toBuf = [&](Value t) -> Value {
-        auto tt = cast<RankedTensorType>(t.getType());
-        auto mt = MemRefType::get(tt.getShape(), tt.getElementType());
-        return bufferization::ToBufferOp::create(b, loc, mt, t,
-                                                 /*readOnly=*/true);
-      };
-      SmallVector<Value> args{toBuf(op.getQuery()), toBuf(op.getKey()),
-                              toBuf(op.getValue())};
-      if (op.getMask())
-        args.push_back(toBuf(op.getMask()));
+      SmallVector<Value> args;
+      for (Value v : op->getOperands())
+        args.push_back(readOnlyBuffer(b, loc, v));
 
       // The result buffer, with its dynamic sizes read off the operands.
       auto rt = cast<RankedTensorType>(op.getType());
@@ -81,41 +76,19 @@ struct OutlineSdpaPass
         dyn.push_back(memref::DimOp::create(b, loc, src, i));
       }
       auto outTy = MemRefType::get(rt.getShape(), rt.getElementType());
-      Value out = memref::AllocOp::create(b, loc, outTy, dyn,
-                                          b.getI64IntegerAttr(64));
-      args.push_back(out);
+      args.push_back(memref::AllocOp::create(b, loc, outTy, dyn,
+                                             b.getI64IntegerAttr(64)));
 
-      // The launcher declaration, with a module-unique name.
-      std::string name;
-      do {
-        name = std::string(kGpuSdpaPrefix) + std::to_string(counter++);
-      } while (symbols.lookup(name) || symbols.lookup(name + "_device"));
-      SmallVector<Type> argTypes;
-      for (Value a : args)
-        argTypes.push_back(a.getType());
-      OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-      auto decl = func::FuncOp::create(mb, loc, name,
-                                       mb.getFunctionType(argTypes, {}));
-      decl.setPrivate();
       double scale = op.getScale()
                          ? op.getScale()->convertToDouble()
                          : 1.0 / std::sqrt(double(qt.getDimSize(3)));
       SmallVector<NamedAttribute> conf{
-          mb.getNamedAttr("scale", mb.getF32FloatAttr(float(scale)))};
+          b.getNamedAttr("scale", b.getF32FloatAttr(float(scale)))};
       if (op.getCausal())
-        conf.push_back(mb.getNamedAttr("causal", mb.getUnitAttr()));
-      decl->setAttr(kGpuSdpaAttr, mb.getDictionaryAttr(conf));
-      symbols.insert(decl);
-
-      func::CallOp::create(b, loc, decl, args);
-      Value res = bufferization::ToTensorOp::create(b, loc, rt, out,
-                                                    /*restrict=*/true,
-                                                    /*writable=*/true);
-      op.getResult().replaceAllUsesWith(res);
-      op.erase();
-      if (single)
-        fn->setAttr(kGpuDeviceLauncherAttr,
-                    FlatSymbolRefAttr::get(b.getContext(), name + "_device"));
+        conf.push_back(b.getNamedAttr("causal", b.getUnitAttr()));
+      replaceWithLauncherCall(op, args, kGpuSdpaPrefix, {}, kGpuSdpaAttr,
+                              b.getDictionaryAttr(conf), single, symbols,
+                              counter);
     }
   }
 };
