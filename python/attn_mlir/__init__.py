@@ -6,9 +6,11 @@
     layer = attn_mlir.MultiHeadAttention(512, 8)      # load_state_dict(torch_sd)
     y = layer(np.random.rand(2, 128, 512).astype(np.float32))
 
-- sdpa(q, k, v, mask=None, causal=False, scale=None)
+- sdpa(q, k, v, mask=None, causal=False, scale=None, *, pipeline="cpu")
 - MultiHeadAttention(d_model, num_heads, num_kv_heads=None, d_k=None, d_v=None,
-                     bias=True, causal=False, residual=False)
+                     bias=True, causal=False, residual=False, *, ...,
+                     pipeline="cpu")
+  (pipeline "nvvm": on an NVIDIA GPU, the layer whole)
 - compile(mlir_text) -> module of callables; lower(mlir_text, pipeline) -> str
 - float32 / float16 arrays, bf16 as uint16 bit patterns (to_bf16/from_bf16),
   bool masks (True = attend).

@@ -84,9 +84,10 @@ def _dim_err(a, ai, aname, av, b, bi, bname, bv):
 
 class _Call:
     """A compiled entry point with its output shape, for the fast path."""
-    __slots__ = ("cfn", "out_shape", "out_dtype", "mask_shape", "zeros")
+    __slots__ = ("fn", "cfn", "out_shape", "out_dtype", "mask_shape", "zeros")
 
     def __init__(self, fn, out_shape, out_dtype, mask_shape=None, zeros=False):
+        self.fn = fn
         self.cfn = fn._cfn if fn is not None else None
         self.out_shape = out_shape
         self.out_dtype = out_dtype
@@ -102,15 +103,22 @@ class _Call:
         arrays = [a if a.flags.c_contiguous and a.flags.aligned
                   else np.array(a, order="C") for a in arrays]
         rc = self.cfn(*[a.ctypes.data for a in arrays], out.ctypes.data)
-        if rc != 0:
-            raise RuntimeError("attn kernel failed with status %d" % rc)
+        if rc != 0:  # the function's own report (CUDA: the runtime's message)
+            self.fn._raise(rc, [a.shape for a in arrays])
         return out
 
 
 _sdpa_memo = {}
 
 
-def sdpa(q, k, v, mask=None, causal=False, scale=None):
+def _check_pipeline(pipeline):
+    if pipeline not in ("cpu", "reference", "nvvm"):
+        raise ValueError("unknown pipeline %r (expected cpu, reference or nvvm)"
+                         % (pipeline,))
+    return pipeline
+
+
+def sdpa(q, k, v, mask=None, causal=False, scale=None, *, pipeline="cpu"):
     """Scaled dot-product attention (SPEC.md attn.sdpa) on numpy arrays.
 
     q: (B, H, Sq, D), k: (B, Hkv, Sk, D), v: (B, Hkv, Sk, Dv) with H % Hkv == 0
@@ -119,6 +127,9 @@ def sdpa(q, k, v, mask=None, causal=False, scale=None):
     float (the data type or float32), shape (Bm, Hm, Sq, Sk) with Bm in {1, B},
     Hm in {1, H}, or (Sq, Sk) / (Hm, Sq, Sk). causal: bottom-right aligned.
     scale: default 1/sqrt(D). Returns (B, H, Sq, Dv) of q's dtype.
+    pipeline: "cpu" (default), "reference" (the unfused oracle lowering) or
+    "nvvm" (an NVIDIA GPU through libattn_cuda_runtime; arrays stay on the
+    host and are copied for each call).
 
     The kernel is compiled on first use for these shapes, dtypes and flags
     and cached in memory and on disk (attn_mlir.cache_dir()).
@@ -127,7 +138,7 @@ def sdpa(q, k, v, mask=None, causal=False, scale=None):
             and (mask is None or type(mask) is np.ndarray)):
         key = (q.dtype.str, q.shape, k.dtype.str, k.shape, v.dtype.str, v.shape,
                None if mask is None else (mask.dtype.str, mask.shape),
-               causal, scale)
+               causal, scale, pipeline)
         try:
             call = _sdpa_memo.get(key)
         except TypeError:       # unhashable scale/causal: the slow path says why
@@ -143,7 +154,8 @@ def sdpa(q, k, v, mask=None, causal=False, scale=None):
     q, k, v = _array(q, "query"), _array(k, "key"), _array(v, "value")
     if mask is not None:
         mask = _array(mask, "mask")
-    call = _sdpa_build(q, k, v, mask, causal, scale)
+    call = _sdpa_build(q, k, v, mask, causal, scale,
+                       _check_pipeline(pipeline))
     if key is not None:
         try:
             _sdpa_memo[key] = call
@@ -153,7 +165,7 @@ def sdpa(q, k, v, mask=None, causal=False, scale=None):
     return call(args)
 
 
-def _sdpa_build(q, k, v, mask, causal, scale):
+def _sdpa_build(q, k, v, mask, causal, scale, pipeline="cpu"):
     for name, a in (("query", q), ("key", k), ("value", v)):
         if a.dtype not in _ELEM:
             raise ValueError("%s must be %s; got %s" % (name, _DT_DOC, a.dtype))
@@ -221,7 +233,8 @@ def _sdpa_build(q, k, v, mask, causal, scale):
             "  return %%o : %s\n}\n"
             % (params, ot, mpart, (" {" + ", ".join(attrs) + "}") if attrs else "",
                ", ".join(types), ot, ot))
-    fn = _kernel.load_module(text, source_name="<attn_mlir.sdpa>")["sdpa"]
+    fn = _kernel.load_module(text, pipeline,
+                             source_name="<attn_mlir.sdpa>")["sdpa"]
     return _Call(fn, out_shape, q.dtype, mshape)
 
 
@@ -255,7 +268,8 @@ class MultiHeadAttention:
 
     MultiHeadAttention(d_model, num_heads, num_kv_heads=None, d_k=None,
                        d_v=None, bias=True, causal=False, residual=False,
-                       *, scale=None, dtype="float32", seed=0)
+                       *, scale=None, dtype="float32", seed=0,
+                       pipeline="cpu")
 
     Weights use the math layout ``y = x @ w``: wq (d_model, H*d_k),
     wk (d_model, Hkv*d_k), wv (d_model, Hkv*d_v), wo (H*d_v, d_model);
@@ -268,12 +282,13 @@ class MultiHeadAttention:
     memory (B, Skv, d_model) for cross-attention; mask bool (True = attend,
     the opposite of PyTorch's attn_mask) or additive float, shape
     (Bm, Hm, S, Skv) with Bm in {1, B}, Hm in {1, H}, or (S, Skv) /
-    (Hm, S, Skv).
+    (Hm, S, Skv). pipeline: as for sdpa(); "nvvm" runs the whole layer
+    (projections and attention) on an NVIDIA GPU.
     """
 
     def __init__(self, d_model, num_heads, num_kv_heads=None, d_k=None, d_v=None,
                  bias=True, causal=False, residual=False, *, scale=None,
-                 dtype="float32", seed=0):
+                 dtype="float32", seed=0, pipeline="cpu"):
         self.d_model = _positive_int(d_model, "d_model")
         self.num_heads = _positive_int(num_heads, "num_heads")
         self.num_kv_heads = (self.num_heads if num_kv_heads is None
@@ -293,6 +308,7 @@ class MultiHeadAttention:
         self.residual = bool(residual)
         self.scale = _check_scale(scale)
         self.dtype = _layer_dtype(dtype)
+        self.pipeline = _check_pipeline(pipeline)
         self._kernels = {}
         E, H, Hkv, Dk, Dv = (self.d_model, self.num_heads, self.num_kv_heads,
                              self.d_k, self.d_v)
@@ -421,7 +437,7 @@ class MultiHeadAttention:
         key = (x.dtype.str, x.shape,
                None if memory is None else (memory.dtype.str, memory.shape),
                None if mask is None else (mask.dtype.str, mask.shape),
-               self.causal, self.residual, self.scale)
+               self.causal, self.residual, self.scale, self.pipeline)
         call = self._kernels.get(key)
         if call is None:
             call = self._build(x, memory, mask)
@@ -508,7 +524,9 @@ class MultiHeadAttention:
                 "  return %%y : %s\n}\n"
                 % (", ".join("%%%s: %s" % (n, t) for n, t in zip(names, types)), ot,
                    ops, ", ".join(attrs), ", ".join(types), ot, ot))
-        fn = _kernel.load_module(text, source_name="<attn_mlir.MultiHeadAttention>")["mha"]
+        fn = _kernel.load_module(
+            text, _check_pipeline(self.pipeline),
+            source_name="<attn_mlir.MultiHeadAttention>")["mha"]
         return _Call(fn, out_shape, self.dtype, mshape)
 
 

@@ -141,3 +141,32 @@ def test_nvvm_pipeline(rng):
     w = [make(rng, (16, 16), np.float32, 0.3) for _ in range(4)]
     assert_close(m.layer(x, *w), reference.mha(x, *w, num_heads=2, residual=True),
                  np.float32)
+
+
+def test_ops_on_the_nvvm_pipeline(rng):
+    """sdpa(..., pipeline="nvvm") and MultiHeadAttention(..., pipeline="nvvm"):
+    the high-level ops on the GPU (here the PTX emulator), the layer whole
+    (projection kernels and attention); an unknown pipeline is a ValueError."""
+    emu = _emulator()
+    if emu is None:
+        pytest.skip("no PTX emulator in this build")
+    try:
+        attn_mlir.lower(MODULE, "nvvm")
+    except attn_mlir.CompileError as e:
+        pytest.skip("no CUDA toolkit here: %s" % e)
+    os.environ["ATTN_CUDA_DRIVER_LIBRARY"] = emu
+    q = make(rng, (1, 4, 70, 64), np.float16)
+    k, v = make(rng, (1, 2, 90, 64), np.float16), make(rng, (1, 2, 90, 64), np.float16)
+    assert_close(attn_mlir.sdpa(q, k, v, causal=True, pipeline="nvvm"),
+                 reference.sdpa(q, k, v, causal=True), np.float16)
+    layer = attn_mlir.MultiHeadAttention(64, 4, num_kv_heads=2, causal=True,
+                                         residual=True, pipeline="nvvm")
+    x = make(rng, (2, 33, 64), np.float32)
+    ref = reference.mha(x, layer.wq, layer.wk, layer.wv, layer.wo, layer.bq,
+                        layer.bk, layer.bv, layer.bo, num_heads=4,
+                        num_kv_heads=2, causal=True, residual=True)
+    assert_close(layer(x), ref, np.float32)
+    with pytest.raises(ValueError, match="unknown pipeline"):
+        attn_mlir.sdpa(q, k, v, pipeline="gpu")
+    with pytest.raises(ValueError, match="unknown pipeline"):
+        attn_mlir.MultiHeadAttention(64, 4, pipeline="cuda")
