@@ -131,6 +131,11 @@ CASES = [
     cases.mha_case("e_mha_f16_lowp_gqa_causal", 2, 45, 128, 4, "f16", Hkv=2,
                    causal=True, lowp=True),
     cases.mha_case("e_mha_bf16_lowp", 1, 70, 64, 2, "bf16", lowp=True),
+    # E not a multiple of 8: the f16 projections fall back to the SIMT
+    # kernel (f16 A and W widened on load, f16 C with lowp).
+    cases.mha_case("e_mha_f16_e36", 2, 20, 36, 3, "f16"),
+    cases.mha_case("e_mha_f16_lowp_e36_causal", 1, 50, 36, 3, "f16",
+                   causal=True, lowp=True),
 ]
 
 # Dynamic B, H, Sq, Sk (D = 64), run at two sets of sizes through one
