@@ -1260,13 +1260,9 @@ struct BuildGpuKernelsPass
       SdpaConf kc = c;
       bool packed = packGroups(c, kc);
       // The kernel.
-      OpBuilder kb = OpBuilder::atBlockEnd(kernels.getBody());
+      OpBuilder kb(ctx);
       FunctionType kty = kernelType(kb, kc);
-      auto kfn = gpu::GPUFuncOp::create(kb, loc, decl.getSymName(), kty);
-      kfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                   UnitAttr::get(ctx));
-      kfn.setKnownBlockSizeAttr(
-          DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
+      auto kfn = createKernel(kernels, loc, decl.getSymName(), kty, kThreads);
       KernelBuilder(kb, loc, kc).build(kfn);
       if (kc.useSimt())
         setSimtBounds(kfn);
@@ -1279,20 +1275,12 @@ struct BuildGpuKernelsPass
         Type index = kb.getIndexType();
         SmallVector<Type> args(kty.getInputs());
         args.append({part, part, index});
-        // (build() left kb inside the previous kernel.)
-        kb.setInsertionPointToEnd(kernels.getBody());
-        ks.split = gpu::GPUFuncOp::create(
-            kb, loc, (decl.getSymName() + "_split").str(),
-            kb.getFunctionType(args, {}));
-        ks.combine = gpu::GPUFuncOp::create(
-            kb, loc, (decl.getSymName() + "_combine").str(),
-            kb.getFunctionType({part, part, kc.out, index}, {}));
-        for (gpu::GPUFuncOp k : {ks.split, ks.combine}) {
-          k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                     UnitAttr::get(ctx));
-          k.setKnownBlockSizeAttr(
-              DenseI32ArrayAttr::get(ctx, {int32_t(kThreads), 1, 1}));
-        }
+        ks.split = createKernel(kernels, loc,
+                                (decl.getSymName() + "_split").str(),
+                                kb.getFunctionType(args, {}), kThreads);
+        ks.combine = createKernel(
+            kernels, loc, (decl.getSymName() + "_combine").str(),
+            kb.getFunctionType({part, part, kc.out, index}, {}), kThreads);
         if (kc.useSimt())
           setSimtBounds(ks.split);
         KernelBuilder(kb, loc, kc).build(ks.split, /*splitK=*/true);

@@ -536,13 +536,9 @@ struct BuildGpuMhaPass
       ks.oT = heads(c.x, c.h, c.dv);
 
       auto kernel = [&](StringRef suffix, const GemmConf &g) {
-        OpBuilder kb = OpBuilder::atBlockEnd(kmod.getBody());
-        auto k = gpu::GPUFuncOp::create(kb, loc, base + suffix.str(),
-                                        g.type(kb));
-        k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                   UnitAttr::get(ctx));
-        k.setKnownBlockSizeAttr(
-            DenseI32ArrayAttr::get(ctx, {int32_t(kGemmThreads), 1, 1}));
+        OpBuilder kb(ctx);
+        auto k = createKernel(kmod, loc, base + suffix.str(), g.type(kb),
+                              kGemmThreads);
         GemmBuilder(kb, loc, g).build(k);
         return k;
       };

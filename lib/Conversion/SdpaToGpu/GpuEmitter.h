@@ -184,6 +184,18 @@ struct GpuEmitter : Emitter {
   }
 };
 
+/// A kernel `name` of type `t` at the end of `m`, marked as a kernel with a
+/// known block size of `threads` x 1 x 1; its body is still to be built.
+inline gpu::GPUFuncOp createKernel(gpu::GPUModuleOp m, Location loc,
+                                   StringRef name, FunctionType t,
+                                   int32_t threads) {
+  OpBuilder b = OpBuilder::atBlockEnd(m.getBody());
+  auto k = gpu::GPUFuncOp::create(b, loc, name, t);
+  k->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  k.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
+  return k;
+}
+
 /// Host code on one stream: gpu ops chained by async tokens, device
 /// allocations remembered so that finish() frees them in stream order.
 struct DeviceChain {
